@@ -1,0 +1,129 @@
+//! Element-wise kernels: one loop (`map`) and the table of what each op computes per vector.
+
+use super::{load_all, load_all_partial, math};
+use crate::dispatch::Op;
+use crate::simd::Simd;
+
+/// Vectors per main-loop iteration (independent work that hides latency).
+const UNROLL: usize = 4;
+
+/// `dst[i] = f(src_0[i], …, src_{K-1}[i])` for `i < n`.
+///
+/// # Safety
+/// Every `src` pointer must be valid for reading `n` values and `dst` for writing `n` values. `dst` may be
+/// equal to a source pointer (in-place), but must not otherwise overlap one.
+#[inline(always)]
+pub(crate) unsafe fn map<S: Simd, const K: usize>(
+    s: S,
+    src: [*const f32; K],
+    dst: *mut f32,
+    n: usize,
+    f: impl Fn([S::V; K]) -> S::V,
+) {
+    let l = S::LANES;
+    let mut i = 0;
+    while i + UNROLL * l <= n {
+        // SAFETY: `i + UNROLL * l <= n`: every load and store below stays within the `n` valid values. All
+        // loads of an iteration happen before its stores, so an exactly aliased `dst` is read before written.
+        unsafe {
+            let x: [[S::V; K]; UNROLL] = core::array::from_fn(|j| load_all(s, src, i + j * l));
+            let y = x.map(&f);
+            for (j, v) in y.into_iter().enumerate() {
+                s.store(dst.add(i + j * l), v);
+            }
+        }
+        i += UNROLL * l;
+    }
+    while i + l <= n {
+        // SAFETY: `i + l <= n`.
+        unsafe { s.store(dst.add(i), f(load_all(s, src, i))) };
+        i += l;
+    }
+    if i < n {
+        // SAFETY: `n - i < l` values remain at offset `i`; partial loads/stores touch only those.
+        unsafe { s.store_partial(dst.add(i), n - i, f(load_all_partial(s, src, i, n - i, 0.0))) };
+    }
+}
+
+/// What an element-wise op computes (the scalar parameters travel with it).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Func {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Lerp(f32),
+    Fma,
+    Abs,
+    Relu,
+    Scale(f32),
+    Clamp(f32, f32),
+    Exp,
+    Sigmoid,
+    Tanh,
+    Gelu,
+    Swish,
+}
+
+impl Func {
+    /// Number of input streams.
+    pub(crate) const fn arity(self) -> usize {
+        match self {
+            Func::Add | Func::Sub | Func::Mul | Func::Div | Func::Lerp(_) => 2,
+            Func::Fma => 3,
+            _ => 1,
+        }
+    }
+}
+
+/// An element-wise call: `dst = func(src…)` over `n` values.
+pub(crate) struct MapOp {
+    pub(crate) func: Func,
+    /// Input streams; entries past `func.arity()` are ignored.
+    pub(crate) src: [*const f32; 3],
+    pub(crate) dst: *mut f32,
+    pub(crate) n: usize,
+}
+
+impl Op for MapOp {
+    type Output = ();
+
+    #[inline(always)]
+    fn run<S: Simd>(self, s: S) {
+        let Self { func, src: [a, b, c], dst, n } = self;
+        // SAFETY (every arm): the safe API validated that each stream used by `func` holds `n` values, `dst`
+        // is writable for `n` values, and `dst` aliases an input only exactly (in-place forms).
+        unsafe {
+            match func {
+                Func::Add => map(s, [a, b], dst, n, |[x, y]| s.add(x, y)),
+                Func::Sub => map(s, [a, b], dst, n, |[x, y]| s.sub(x, y)),
+                Func::Mul => map(s, [a, b], dst, n, |[x, y]| s.mul(x, y)),
+                Func::Div => map(s, [a, b], dst, n, |[x, y]| s.div(x, y)),
+                Func::Lerp(t) => {
+                    let t = s.splat(t);
+                    map(s, [a, b], dst, n, |[x, y]| s.mul_add_fast(t, s.sub(y, x), x));
+                }
+                Func::Fma => map(s, [a, b, c], dst, n, |[x, y, z]| s.mul_add(x, y, z)),
+                Func::Abs => {
+                    let m = s.splat(f32::from_bits(0x7fff_ffff));
+                    map(s, [a], dst, n, |[x]| s.and(x, m));
+                }
+                // `max(0, x)` returns x when x is NaN (second operand), as NumPy's relu does.
+                Func::Relu => map(s, [a], dst, n, |[x]| s.max(s.splat(0.0), x)),
+                Func::Scale(k) => {
+                    let k = s.splat(k);
+                    map(s, [a], dst, n, |[x]| s.mul(x, k));
+                }
+                Func::Clamp(lo, hi) => {
+                    let (lo, hi) = (s.splat(lo), s.splat(hi));
+                    map(s, [a], dst, n, |[x]| s.min(hi, s.max(lo, x)));
+                }
+                Func::Exp => map(s, [a], dst, n, |[x]| math::exp(s, x)),
+                Func::Sigmoid => map(s, [a], dst, n, |[x]| math::sigmoid(s, x)),
+                Func::Tanh => map(s, [a], dst, n, |[x]| math::tanh(s, x)),
+                Func::Gelu => map(s, [a], dst, n, |[x]| math::gelu(s, x)),
+                Func::Swish => map(s, [a], dst, n, |[x]| math::swish(s, x)),
+            }
+        }
+    }
+}

@@ -1,0 +1,233 @@
+//! Transcendental functions, written once over [`Simd`]. Error bounds are measured exhaustively (all 2^32
+//! inputs, every backend) by `examples/ulp.rs`; the figures are in `docs/ACCURACY.md`.
+//!
+//! Building blocks:
+//! - `exp_parts(x) = (p, n)` with `exp(x) = p · 2^n`, `p ∈ [0.7, 1.42]`: Cody–Waite reduction
+//!   `x = n·ln2 + r` with `ln2 = C1 + C2` (C1 has 9 significant bits so `n·C1` is exact) and Cephes' degree-6
+//!   polynomial for `e^r` on `|r| ≤ ln2/2` (Cephes `expf.c`, ~1 ulp).
+//! - `scale(v, n) = v · 2^n` in two exact power-of-two steps, so results in the subnormal range are rounded
+//!   once, at the very end (that keeps tiny results such as `sigmoid(-90)` accurate instead of flushing them).
+//! - `tanh`: Cephes `tanhf.c` (odd polynomial below 0.625, `1 - 2/(e^{2|x|}+1)` above).
+//! - `gelu`: `x·Φ(x)` with `Φ` from FreeBSD's `s_erff.c` (Sun Microsystems) rational approximations of erf/erfc,
+//!   evaluated branch-free; the argument `|x|/√2` is carried as an exact double-f32 (`two_prod`), and the tail
+//!   `exp(-x²/2)` is split so that no rounding of `x²` reaches the exponent.
+
+use crate::simd::Simd;
+
+const LOG2E: f32 = core::f32::consts::LOG2_E;
+/// ln 2 = C1 + C2; C1 = 355/512 is exact in 9 bits (Cephes).
+const C1: f32 = 0.693_359_375;
+const C2: f32 = -2.121_944_4e-4;
+/// Below this, every function built on `exp_parts` has underflowed to (signed) zero: `swish(-120)` ≈ -1e-50.
+const EXP_LO: f32 = -120.0;
+/// Above this `exp` overflows (`ln(f32::MAX)` ≈ 88.72).
+const EXP_HI: f32 = 89.0;
+
+/// Horner evaluation `c[0]·x^{k} + … + c[k]` with the backend's fastest multiply-add.
+#[inline(always)]
+fn poly<S: Simd, const N: usize>(s: S, x: S::V, c: [f32; N]) -> S::V {
+    let mut acc = s.splat(c[0]);
+    for &ci in &c[1..] {
+        acc = s.mul_add_fast(acc, x, s.splat(ci));
+    }
+    acc
+}
+
+/// `x` clamped to `[lo, hi]`, NaN kept (NaN is the second operand of both `max` and `min`).
+#[inline(always)]
+fn clamp_nan<S: Simd>(s: S, x: S::V, lo: f32, hi: f32) -> S::V {
+    s.min(s.splat(hi), s.max(s.splat(lo), x))
+}
+
+/// `(p, n)` with `exp(x) = p · 2^n` for `x` in `[EXP_LO, EXP_HI]` (clamped), NaN propagated through `p`.
+#[inline(always)]
+pub(crate) fn exp_parts<S: Simd>(s: S, x: S::V) -> (S::V, S::V) {
+    let x = clamp_nan(s, x, EXP_LO, EXP_HI);
+    let n = s.round(s.mul(x, s.splat(LOG2E)));
+    let r = s.sub(s.sub(x, s.mul(n, s.splat(C1))), s.mul(n, s.splat(C2)));
+    let p = poly(
+        s,
+        r,
+        [1.987_569_2e-4, 1.398_199_9e-3, 8.333_452e-3, 4.166_579_6e-2, 1.666_666_5e-1, 5.000_000_1e-1],
+    );
+    let p = s.add(s.mul_add_fast(p, s.mul(r, r), r), s.splat(1.0));
+    (p, n)
+}
+
+/// `v · 2^n` for integral `n ∈ [-174, 128]`: two exact steps, one final rounding (which may be subnormal).
+#[inline(always)]
+pub(crate) fn scale<S: Simd>(s: S, v: S::V, n: S::V) -> S::V {
+    let n1 = s.round(s.mul(n, s.splat(0.5)));
+    let n2 = s.sub(n, n1);
+    s.mul(s.mul(v, s.pow2i(n1)), s.pow2i(n2))
+}
+
+/// `e^x`.
+#[inline(always)]
+pub(crate) fn exp<S: Simd>(s: S, x: S::V) -> S::V {
+    let (p, n) = exp_parts(s, x);
+    scale(s, p, n)
+}
+
+/// `num(x) / (1 + e^{-|x|})`, scaled so that for `x < 0` the numerator carries `e^{x}`'s mantissa: the
+/// shared core of sigmoid (`num = 1`) and swish (`num = x`). Results in the subnormal range stay accurate.
+#[inline(always)]
+fn logistic_times<S: Simd>(s: S, x: S::V, num: S::V) -> S::V {
+    let one = s.splat(1.0);
+    let sign = s.splat(-0.0);
+    let t = s.or(x, sign); // -|x|
+    let (p, n) = exp_parts(s, t);
+    let d = s.add(one, scale(s, p, n));
+    let neg = s.lt(x, s.splat(0.0));
+    let num = s.select(neg, s.mul(num, p), num);
+    let k = s.select(neg, n, s.splat(0.0));
+    scale(s, s.div(num, d), k)
+}
+
+/// `1 / (1 + e^{-x})`, evaluated as `e^x / (1 + e^x)` for negative `x` so tiny results are not lost.
+#[inline(always)]
+pub(crate) fn sigmoid<S: Simd>(s: S, x: S::V) -> S::V {
+    logistic_times(s, x, s.splat(1.0))
+}
+
+/// `x · sigmoid(x)`; `x` is clamped at `EXP_LO` first (the result there is already -0), so `-inf` gives -0.
+#[inline(always)]
+pub(crate) fn swish<S: Simd>(s: S, x: S::V) -> S::V {
+    let x = s.max(s.splat(EXP_LO), x);
+    logistic_times(s, x, x)
+}
+
+/// `tanh(x)`.
+#[inline(always)]
+pub(crate) fn tanh<S: Simd>(s: S, x: S::V) -> S::V {
+    let one = s.splat(1.0);
+    let sign_mask = s.splat(-0.0);
+    let ax = s.and(x, s.splat(f32::from_bits(0x7fff_ffff)));
+    // |x| < 0.625: x + x·z·P(z), z = x².
+    let z = s.mul(x, x);
+    let p = poly(s, z, [-5.704_988_7e-3, 2.063_908_9e-2, -5.373_971_6e-2, 1.333_144_2e-1, -3.333_328_2e-1]);
+    let small = s.mul_add_fast(s.mul(p, z), x, x);
+    // |x| >= 0.625: 1 - 2/(e^{2|x|} + 1), sign restored; e^{2|x|} = inf gives exactly 1.
+    let e = exp(s, s.add(ax, ax));
+    let big = s.sub(one, s.div(s.splat(2.0), s.add(e, one)));
+    let big = s.or(big, s.and(x, sign_mask));
+    s.select(s.lt(ax, s.splat(0.625)), small, big)
+}
+
+// FreeBSD s_erff.c coefficients (Sun Microsystems, freely distributable; see the module docs).
+const ERX: f32 = 8.450_629_1e-1;
+/// erf on [0, 0.84375]: erf(v) = v + v·PP(v²)/QQ(v²).
+const PP: [f32; 5] = [-2.376_301_7e-5, -5.770_270_2e-3, -2.848_175e-2, -3.250_421e-1, 1.283_791_7e-1];
+const QQ: [f32; 6] = [-3.960_228_2e-6, 1.324_947_4e-4, 5.081_306_2e-3, 6.502_225e-2, 3.979_172e-1, 1.0];
+/// erfc on [0.84375, 1.25]: erfc(v) = 1 - ERX - PA(s)/QA(s), s = v - 1.
+const PA: [f32; 7] = [
+    -2.166_375_5e-3,
+    3.547_830_5e-2,
+    -1.108_946_9e-1,
+    3.183_466_2e-1,
+    -3.722_078_8e-1,
+    4.148_561e-1,
+    -2.362_118_6e-3,
+];
+const QA: [f32; 7] =
+    [1.198_45e-2, 1.363_708_4e-2, 1.261_712_2e-1, 7.182_865_6e-2, 5.403_979_4e-1, 1.064_208_8e-1, 1.0];
+/// erfc on [1.25, 1/0.35] and [1/0.35, 28]: erfc(v) = exp(-v² - 0.5625 + R(1/v²)/S(1/v²)) / v.
+const RA: [f32; 8] = [
+    -9.814_329e0,
+    -8.128_744e1,
+    -1.846_050_9e2,
+    -1.623_966_7e2,
+    -6.237_533e1,
+    -1.055_862_6e1,
+    -6.938_585_6e-1,
+    -9.864_944e-3,
+];
+const SA: [f32; 9] = [
+    -6.042_441_4e-2,
+    6.570_249_6e0,
+    1.086_350_0e2,
+    4.290_081_5e2,
+    6.453_872_7e2,
+    4.345_658_9e2,
+    1.376_577_6e2,
+    1.965_127_2e1,
+    1.0,
+];
+const RB: [f32; 8] =
+    [0.0, -4.835_192e2, -1.025_095_1e3, -6.375_664_7e2, -1.606_363_8e2, -1.775_795_6e1, -7.992_833e-1, -9.864_943e-3];
+const SB: [f32; 9] = [
+    0.0,
+    -2.244_095_2e1,
+    4.745_285_4e2,
+    2.553_050_3e3,
+    3.199_858_2e3,
+    1.536_729_6e3,
+    3.257_925e2,
+    3.033_806e1,
+    1.0,
+];
+
+/// Horner over coefficient sets chosen per lane: `m ? a : b`.
+#[inline(always)]
+fn poly_select<S: Simd, const N: usize>(s: S, x: S::V, m: S::M, a: [f32; N], b: [f32; N]) -> S::V {
+    let c = |i: usize| s.select(m, s.splat(a[i]), s.splat(b[i]));
+    let mut acc = c(0);
+    for i in 1..N {
+        acc = s.mul_add_fast(acc, x, c(i));
+    }
+    acc
+}
+
+/// GELU, exact erf form: `x · Φ(x) = x/2 · erfc(-x/√2)`.
+#[inline(always)]
+pub(crate) fn gelu<S: Simd>(s: S, x: S::V) -> S::V {
+    const FRAC_1_SQRT2_HI: f32 = core::f32::consts::FRAC_1_SQRT_2;
+    const FRAC_1_SQRT2_LO: f32 = 1.210_161_8e-8;
+    let zero = s.splat(0.0);
+    let one = s.splat(1.0);
+    let half = s.splat(0.5);
+    // Beyond 16, gelu(x) is x (x > 0) or rounds to -0 (x < 0); clamping keeps infinities out of the maths.
+    let ax = clamp_nan(s, s.and(x, s.splat(f32::from_bits(0x7fff_ffff))), 0.0, 16.0);
+    let neg = s.lt(x, zero);
+    // v = ax/√2 = vh + vl exactly enough (error ~2^-48 relative).
+    let (vh, e) = s.two_prod(ax, s.splat(FRAC_1_SQRT2_HI));
+    let vl = s.mul_add_fast(ax, s.splat(FRAC_1_SQRT2_LO), e);
+
+    // Region 1, v < 0.84375: erf(v) = v + v·y. erfc(v) = 1 - erf(v) for x < 0 (v < 1/4: 1 - (v + v·y),
+    // else 0.5 - ((v - 0.5) + v·y), FreeBSD's cancellation-free form); for x >= 0 use 1 + erf(v).
+    let z = s.mul(vh, vh);
+    let y = s.div(poly(s, z, PP), poly(s, z, QQ));
+    let vy = s.mul_add_fast(vh, y, vl); // v·y + vl: the small part of erf(v)
+    let erf_v = s.add(vh, vy);
+    let q_lo = s.select(
+        s.lt(vh, s.splat(0.25)),
+        s.sub(one, erf_v),
+        s.sub(half, s.add(s.sub(vh, half), vy)),
+    );
+    // gelu = x/2 · (1 ± erf): negative x → 0.5·x·erfc(v), positive → 0.5·x·(1 + erf(v)).
+    let r1 = s.mul(s.mul(half, x), s.select(neg, q_lo, s.add(one, erf_v)));
+
+    // Region 2, 0.84375 <= v < 1.25: erfc(v) = (1 - ERX) - PA(t)/QA(t), t = (vh - 1) + vl.
+    let t = s.add(s.sub(vh, one), vl);
+    let q2 = s.sub(s.splat(1.0 - ERX), s.div(poly(s, t, PA), poly(s, t, QA)));
+
+    // Regions 3/4, v >= 1.25: 0.5·ax·erfc(v) = (1/√2)·exp(-w²/2 - 0.5625)·exp((w-ax)(w+ax)/2 + R/S), where
+    // w is ax with its low 13 mantissa bits cleared, so w²/2 + 0.5625 is exact and no rounding of x²
+    // reaches the exponent; the first exp stays split as p·2^n until the end (subnormal results).
+    let w = s.and(ax, s.splat(f32::from_bits(0xffff_e000)));
+    let inv_v2 = s.div(one, s.mul(vh, vh));
+    let near = s.lt(vh, s.splat(1.0 / 0.35));
+    let rs = s.div(poly_select(s, inv_v2, near, RA, RB), poly_select(s, inv_v2, near, SA, SB));
+    let arg1 = s.sub(s.mul(s.mul(w, w), s.splat(-0.5)), s.splat(0.5625));
+    let (p1, n1) = exp_parts(s, arg1);
+    let arg2 = s.mul_add_fast(s.mul(s.sub(w, ax), s.add(w, ax)), half, rs);
+    let tail = s.mul(s.mul(s.splat(FRAC_1_SQRT2_HI), p1), exp(s, arg2)); // 0.5·ax·erfc(v) / 2^n1
+
+    // Combine regions 2-4 as "m = 0.5·ax·erfc(v)" (times 2^k).
+    let in2 = s.lt(vh, s.splat(1.25));
+    let m = s.select(in2, s.mul(s.mul(half, ax), q2), tail);
+    let k = s.select(in2, zero, n1);
+    // x < 0: gelu = -m; x >= 0: gelu = x - m (m is tiny relative to x there).
+    let r_far = s.select(neg, s.xor(scale(s, m, k), s.splat(-0.0)), s.sub(x, scale(s, m, k)));
+    s.select(s.lt(vh, s.splat(0.84375)), r1, r_far)
+}

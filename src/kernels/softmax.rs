@@ -1,0 +1,44 @@
+//! softmax and log_softmax: max-subtracted, three passes, sums blocked in f64.
+
+use super::elementwise::map;
+use super::math::exp;
+use super::reduction::{extreme, sum_blocked};
+use crate::dispatch::Op;
+use crate::simd::Simd;
+
+/// `softmax` (`log = false`) or `log_softmax` (`log = true`) of `n` values from `src` into `dst`.
+pub(crate) struct SoftmaxOp {
+    pub(crate) log: bool,
+    pub(crate) src: *const f32,
+    pub(crate) dst: *mut f32,
+    pub(crate) n: usize,
+}
+
+impl Op for SoftmaxOp {
+    type Output = ();
+
+    #[inline(always)]
+    fn run<S: Simd>(self, s: S) {
+        let Self { log, src, dst, n } = self;
+        if n == 0 {
+            return;
+        }
+        // SAFETY (whole body): the safe API validated that `src` and `dst` hold `n >= 1` values; `dst` may equal
+        // `src` (in-place form), which `map` supports; the sum over `dst` reads only what was written.
+        unsafe {
+            let m = extreme(s, src, n, |x, y| s.max(x, y), |x: f32, y: f32| if x > y { x } else { y }, |x| x);
+            let mv = s.splat(m);
+            if log {
+                // log_softmax(x) = (x - m) - ln Σ exp(x - m); NaN anywhere makes m NaN and every output NaN.
+                let total = sum_blocked(s, [src], n, f32::NEG_INFINITY, |acc, [x]| s.add(acc, exp(s, s.sub(x, mv))));
+                let lse = s.splat(total.ln() as f32);
+                map(s, [src], dst, n, |[x]| s.sub(s.sub(x, mv), lse));
+            } else {
+                map(s, [src], dst, n, |[x]| exp(s, s.sub(x, mv)));
+                let total = sum_blocked(s, [dst.cast_const()], n, 0.0, |acc, [x]| s.add(acc, x));
+                let r = s.splat((1.0 / total) as f32);
+                map(s, [dst.cast_const()], dst, n, |[x]| s.mul(x, r));
+            }
+        }
+    }
+}
