@@ -9,45 +9,27 @@
 //! Error unit: ulp of the correctly rounded result; for results below 2^-126 (subnormal), units of 2^-149.
 //! Exits 1 if any function exceeds `--max-ulp` (default 4).
 
+#[path = "../tests/common/ulp.rs"]
+mod ulp;
+
 use lanes::{Backend, Kernels};
+use ulp::{gelu64, sigmoid64, swish64, ulp_error};
 use std::time::Instant;
 
 type Kernel = fn(&Kernels, &[f32], &mut [f32]) -> Result<(), lanes::Error>;
-
-fn sigmoid64(x: f64) -> f64 {
-    if x >= 0.0 {
-        1.0 / (1.0 + (-x).exp())
-    } else {
-        let e = x.exp();
-        e / (1.0 + e)
-    }
-}
 
 fn reference(name: &str) -> (Kernel, fn(f64) -> f64) {
     match name {
         "exp" => (Kernels::exp, f64::exp),
         "tanh" => (Kernels::tanh, f64::tanh),
         "sigmoid" => (Kernels::sigmoid, sigmoid64),
-        "swish" => (Kernels::swish, |x| x * sigmoid64(x)),
-        "gelu" => (Kernels::gelu, |x| 0.5 * x * libm::erfc(-x / std::f64::consts::SQRT_2)),
+        "swish" => (Kernels::swish, swish64),
+        "gelu" => (Kernels::gelu, gelu64),
         other => {
             eprintln!("ulp: unknown function `{other}` (expected exp, sigmoid, tanh, gelu, swish)");
             std::process::exit(2)
         }
     }
-}
-
-/// Error of `got` against the exact `want`, in ulps of the correctly rounded result (2^-149 units below 2^-126).
-fn ulp_error(got: f32, want: f64) -> f64 {
-    if want.is_nan() || got.is_nan() {
-        return if want.is_nan() && got.is_nan() { 0.0 } else { f64::INFINITY };
-    }
-    let as64 = |v: f32| if v.is_infinite() { 2f64.powi(128).copysign(f64::from(v)) } else { f64::from(v) };
-    // Anything at or beyond 2^128 rounds to infinity in f32; compare infinities as 2^128.
-    let want_c = want.clamp(-(2f64.powi(128)), 2f64.powi(128));
-    let mag = want_c.abs().min(2f64.powi(127));
-    let ulp = if mag < 2f64.powi(-126) { 2f64.powi(-149) } else { 2f64.powi(mag.log2().floor() as i32 - 23) };
-    (as64(got) - want_c).abs() / ulp
 }
 
 struct Worst {

@@ -97,6 +97,21 @@ def _optional_version(module: str) -> str | None:
     return getattr(mod, "__version__", None) if mod else None
 
 
+def _relative(path: str | None) -> str | None:
+    """``path`` with the environment's prefix replaced by ``<env>`` (the file is committed; keep it portable)."""
+    if not path:
+        return path
+    for prefix in {sys.prefix, sys.base_prefix}:
+        if path.startswith(prefix + os.sep):
+            return "<env>" + path[len(prefix):]
+    return path
+
+
+def thread_pools() -> list[dict]:
+    """threadpoolctl's report, with library paths relative to the environment."""
+    return [pool | {"filepath": _relative(pool.get("filepath"))} for pool in threadpoolctl.threadpool_info()]
+
+
 def collect(config: dict, torch_info: dict | None) -> dict:
     """The ``metadata`` object of the output (without the overhead floor and timings, added by the runner)."""
     return {
@@ -105,7 +120,7 @@ def collect(config: dict, torch_info: dict | None) -> dict:
         "python": {
             "version": platform.python_version(),
             "implementation": platform.python_implementation(),
-            "executable": sys.executable,
+            "executable": _relative(sys.executable),
         },
         "platform": {"system": platform.system(), "release": platform.release(), "machine": platform.machine()},
         "cpu": cpu_info(),
@@ -117,7 +132,7 @@ def collect(config: dict, torch_info: dict | None) -> dict:
         },
         "threads": {
             "environment": env.environment_record(),
-            "threadpoolctl": threadpoolctl.threadpool_info(),
+            "threadpoolctl": thread_pools(),
             "torch": torch_info,
         },
         "numpy": numpy_info(),

@@ -117,8 +117,11 @@ def check(op: str, arrays: dict[str, np.ndarray], got) -> str | None:
     got = np.asarray(got, dtype=np.float64)
     if got.shape != want.shape:
         return f"shape {got.shape}, expected {want.shape}"
-    # Generous enough for every library's float32 transcendentals (a few ulp) and two-rounding compositions.
-    err = np.abs(got - want) - (2e-5 * np.abs(want) + 1e-6)
+    # This catches a wrong formula, not an inaccurate library: it allows every library's float32 transcendentals
+    # (PyTorch's vectorised gelu is off by ~5 ulp and flushes results below ~1e-9 to 0) and two-rounding
+    # compositions, but not, e.g., the tanh approximation of gelu (off by up to ~5e-4) or a wrong constant.
+    scale = max(1.0, float(np.max(np.abs(want)))) if want.size else 1.0
+    err = np.abs(got - want) - (1e-4 * np.abs(want) + 1e-6 * scale)
     if np.all(err <= 0):
         return None
     i = int(np.argmax(err))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import dataclass
 from types import ModuleType
@@ -76,6 +77,7 @@ def measure_case(op: str, size: int, libs: list[ModuleType], settings: Settings)
         t.samples_ns.clear()
         t.repeat_s.clear()
     interleaved(chosen, settings.repeats)
+    _redo_short_repeats(chosen, settings)
 
     results = []
     for g in groups:
@@ -101,6 +103,23 @@ def measure_case(op: str, size: int, libs: list[ModuleType], settings: Settings)
     return results
 
 
+def _redo_short_repeats(chosen: list[Timed], settings: Settings, attempts: int = 3) -> None:
+    """Re-measure, with more loops, any statement whose shortest repeat fell under ``min_time``.
+
+    That happens when the machine was busy during calibration (the loop count came out too small for a quiet
+    moment). The re-measured statements are interleaved among themselves only.
+    """
+    for _ in range(attempts):
+        short = [t for t in chosen if min(t.repeat_s) < settings.min_time]
+        if not short:
+            return
+        for t in short:
+            t.loops = math.ceil(t.loops * settings.min_time * 1.25 / min(t.repeat_s))
+            t.samples_ns.clear()
+            t.repeat_s.clear()
+        interleaved(short, settings.repeats)
+
+
 def unsupported(ops: list[str], libs: list[ModuleType]) -> list[dict]:
     """One entry per op x library without a fair equivalent."""
     out = []
@@ -121,6 +140,7 @@ def overhead_floor(libs: list[ModuleType], settings: Settings) -> list[dict]:
     for t in timed:
         t.calibrate(settings.min_time)
     interleaved(timed, settings.repeats)
+    _redo_short_repeats(timed, settings)
     return [{"name": name, "spelling": code, **t.stats()} for (name, code, _), t in zip(probes, timed)]
 
 

@@ -148,3 +148,11 @@ def test_reference_check_catches_a_wrong_result():
     assert ops.check("exp", arrays, np.exp(arrays["a"])) is None
     assert "element" in ops.check("exp", arrays, wrong)
     assert ops.check("argmax", arrays, int(np.argmax(arrays["a"])) + 1) is not None
+
+
+def test_reference_check_rejects_the_tanh_approximation_of_gelu():
+    arrays = ops.inputs("gelu", 1000)
+    a = arrays["a"].astype(np.float64)
+    tanh_form = 0.5 * a * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (a + 0.044715 * a**3)))
+    assert ops.check("gelu", arrays, ops.reference("gelu", arrays).astype(np.float32)) is None
+    assert ops.check("gelu", arrays, tanh_form.astype(np.float32)) is not None

@@ -1,0 +1,145 @@
+//! The command line (scripts and CI rely on these exact names).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Performance regression guard: checks Criterion and gungraun results against committed baselines,
+/// thresholds.toml and NumPy reference timings. Exit codes: 0 pass, 1 a gate failed, 2 the check could not
+/// be done.
+#[derive(Debug, Parser)]
+#[command(name = "guard", version)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the benches (unless --no-bench) and compare their results with the baselines.
+    Check(CheckArgs),
+    /// Manage baseline files.
+    Baseline {
+        /// Baseline action.
+        #[command(subcommand)]
+        action: BaselineCommand,
+    },
+}
+
+/// `guard baseline …`.
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Run the benches (unless --no-bench) and store their results as the new baselines.
+    Update(UpdateArgs),
+}
+
+/// Bench profile, passed to the benches as `LANES_BENCH_PROFILE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Profile {
+    /// The small set run on every pull request.
+    Pr,
+    /// Every op × backend × size.
+    Full,
+}
+
+impl Profile {
+    /// The name used in env vars and file names.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Pr => "pr",
+            Self::Full => "full",
+        }
+    }
+}
+
+/// Which suites to run and check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SuiteChoice {
+    /// Both suites.
+    All,
+    /// Criterion wall-clock times (and the NumPy gate).
+    Wall,
+    /// gungraun instruction counts.
+    Instructions,
+}
+
+/// Report format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A table for terminals and logs.
+    Text,
+    /// For PR comments and GitHub job summaries.
+    Markdown,
+    /// Versioned machine-readable report.
+    Json,
+}
+
+/// Options shared by `check` and `baseline update`.
+#[derive(Debug, Clone, Args)]
+pub struct Common {
+    /// Only read results already under the target dir; do not run the benches.
+    #[arg(long)]
+    pub no_bench: bool,
+    /// Bench profile.
+    #[arg(long, value_enum, default_value = "pr")]
+    pub profile: Profile,
+    /// Suites to run and check.
+    #[arg(long, value_enum, default_value = "all")]
+    pub suite: SuiteChoice,
+    /// Cargo target directory holding criterion/ and gungraun/ results.
+    #[arg(long, default_value = "target")]
+    pub target_dir: PathBuf,
+    /// Directory of the baseline files.
+    #[arg(long, default_value = "baselines")]
+    pub baselines: PathBuf,
+}
+
+/// `guard check`.
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Shared options.
+    #[command(flatten)]
+    pub common: Common,
+    /// Thresholds file.
+    #[arg(long, default_value = "thresholds.toml")]
+    pub thresholds: PathBuf,
+    /// NumPy/PyTorch comparison JSON [default: <baselines>/numpy.json].
+    #[arg(long)]
+    pub numpy: Option<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Write the report to this file instead of stdout.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+}
+
+/// `guard baseline update`.
+#[derive(Debug, Clone, Args)]
+pub struct UpdateArgs {
+    /// Shared options.
+    #[command(flatten)]
+    pub common: Common,
+    /// Remove baseline entries of benchmarks that were not run.
+    #[arg(long)]
+    pub prune: bool,
+    /// Thresholds file, used to report which values changed beyond their threshold (optional).
+    #[arg(long, default_value = "thresholds.toml")]
+    pub thresholds: PathBuf,
+}
+
+impl Common {
+    /// The suites selected, in report order.
+    #[must_use]
+    pub fn suites(&self) -> Vec<crate::suite::Suite> {
+        use crate::suite::Suite;
+        match self.suite {
+            SuiteChoice::All => vec![Suite::Instructions, Suite::Wall],
+            SuiteChoice::Wall => vec![Suite::Wall],
+            SuiteChoice::Instructions => vec![Suite::Instructions],
+        }
+    }
+}

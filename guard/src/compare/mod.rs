@@ -1,0 +1,230 @@
+//! Pure comparison: (baseline values, current results, thresholds, today) → report entries. No files,
+//! processes or network here, so every rule is unit-testable.
+
+pub mod numpy;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::date::Date;
+use crate::report::{Entry, OtherMetric, Status};
+use crate::stats;
+use crate::suite::{IrResult, Suite, WallResult};
+use crate::thresholds::{Rule, Thresholds};
+
+/// Baseline values of one wall-clock benchmark.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WallStats {
+    /// Criterion's median estimate, ns per iteration.
+    pub median_ns: f64,
+    /// Criterion's mean estimate, ns per iteration.
+    pub mean_ns: f64,
+    /// Per-iteration times of each sample, ns.
+    pub samples_ns: Vec<f64>,
+}
+
+impl From<&WallResult> for WallStats {
+    fn from(r: &WallResult) -> Self {
+        Self {
+            median_ns: r.median_ns,
+            mean_ns: r.mean_ns,
+            samples_ns: r.samples_ns.clone(),
+        }
+    }
+}
+
+/// Baseline values of one instruction-count benchmark: event name → value.
+pub type IrStats = BTreeMap<String, f64>;
+
+/// `(current / baseline − 1) × 100`; `None` when the baseline is 0 and the current value is not.
+#[must_use]
+pub fn change_pct(baseline: f64, current: f64) -> Option<f64> {
+    if baseline == 0.0 {
+        return (current == 0.0).then_some(0.0);
+    }
+    Some((current / baseline - 1.0) * 100.0)
+}
+
+/// Verdict for a change, given the rule, whether the change is statistically clear in each direction, and
+/// an acknowledgement. Returns status and note.
+fn judge(ctx: (&Thresholds, Suite, Date), id: &str, rule: Rule, change: Option<f64>, clear: (bool, bool)) -> (Status, Option<String>) {
+    let (thresholds, suite, today) = ctx;
+    let (clear_up, clear_down) = clear;
+    let Some(change) = change else {
+        return (Status::Regression, Some("baseline is 0".into()));
+    };
+    if change > rule.max_regression_pct && clear_up {
+        if let Some(ack) = thresholds.ack(suite, id) {
+            if today > ack.expires {
+                return (
+                    Status::Regression,
+                    Some(format!("acknowledgement expired on {} ({})", ack.expires, ack.reason)),
+                );
+            }
+            if change <= ack.max_change_pct {
+                return (
+                    Status::Acknowledged,
+                    Some(format!("acknowledged up to +{}% until {}: {}", ack.max_change_pct, ack.expires, ack.reason)),
+                );
+            }
+            return (
+                Status::Regression,
+                Some(format!("exceeds the acknowledged +{}% ({})", ack.max_change_pct, ack.reason)),
+            );
+        }
+        return (Status::Regression, None);
+    }
+    if change < -rule.max_regression_pct && clear_down {
+        return (Status::Improvement, None);
+    }
+    (Status::Pass, None)
+}
+
+fn entry(suite: Suite, id: &str, status: Status, gate: bool, threshold: Option<f64>) -> Entry {
+    Entry {
+        id: id.to_string(),
+        suite,
+        metric: suite.metric().to_string(),
+        status,
+        gate,
+        baseline: None,
+        current: None,
+        change_pct: None,
+        threshold,
+        p_value: None,
+        note: None,
+        other_metrics: Vec::new(),
+    }
+}
+
+/// Compares instruction counts (gate on `Ir`; other events are attached as secondary metrics).
+/// With `comparable == false` every benchmark present on both sides is `incomparable`.
+#[must_use]
+pub fn instructions(
+    baseline: &BTreeMap<String, IrStats>,
+    current: &[IrResult],
+    thresholds: &Thresholds,
+    today: Date,
+    comparable: bool,
+) -> Vec<Entry> {
+    let suite = Suite::Instructions;
+    let mut out = Vec::with_capacity(current.len());
+    let mut seen = BTreeSet::new();
+    for cur in current {
+        seen.insert(cur.id.as_str());
+        let rule = thresholds.rule(suite, &cur.id);
+        let cur_ir = cur.metrics.get("Ir").copied();
+        let Some(base) = baseline.get(&cur.id) else {
+            let mut e = entry(suite, &cur.id, Status::New, rule.gate, Some(rule.max_regression_pct));
+            e.current = cur_ir;
+            out.push(e);
+            continue;
+        };
+        let base_ir = base.get("Ir").copied();
+        let change = match (base_ir, cur_ir) {
+            (Some(b), Some(c)) => change_pct(b, c),
+            _ => None,
+        };
+        let (status, note) = if comparable {
+            judge((thresholds, suite, today), &cur.id, rule, change, (true, true))
+        } else {
+            (Status::Incomparable, None)
+        };
+        let mut e = entry(suite, &cur.id, status, rule.gate, Some(rule.max_regression_pct));
+        e.baseline = base_ir;
+        e.current = cur_ir;
+        e.change_pct = change;
+        e.note = note;
+        e.other_metrics = cur
+            .metrics
+            .iter()
+            .filter(|(k, _)| k.as_str() != "Ir")
+            .map(|(k, &c)| {
+                let b = base.get(k).copied();
+                OtherMetric {
+                    name: k.clone(),
+                    baseline: b,
+                    current: Some(c),
+                    change_pct: b.and_then(|b| change_pct(b, c)),
+                }
+            })
+            .collect();
+        out.push(e);
+    }
+    missing(suite, baseline.iter().map(|(k, v)| (k, v.get("Ir").copied())), &seen, thresholds, &mut out);
+    out
+}
+
+/// Compares wall-clock medians; a change counts only when the one-sided Mann–Whitney U test on the
+/// per-iteration samples is significant at `wall_clock.alpha` (see [`crate::stats`]).
+#[must_use]
+pub fn wall(
+    baseline: &BTreeMap<String, WallStats>,
+    current: &[WallResult],
+    thresholds: &Thresholds,
+    today: Date,
+    comparable: bool,
+) -> Vec<Entry> {
+    let suite = Suite::Wall;
+    let noise = thresholds.noise;
+    let mut out = Vec::with_capacity(current.len());
+    let mut seen = BTreeSet::new();
+    for cur in current {
+        seen.insert(cur.id.as_str());
+        let rule = thresholds.rule(suite, &cur.id);
+        let Some(base) = baseline.get(&cur.id) else {
+            let mut e = entry(suite, &cur.id, Status::New, rule.gate, Some(rule.max_regression_pct));
+            e.current = Some(cur.median_ns);
+            out.push(e);
+            continue;
+        };
+        let change = change_pct(base.median_ns, cur.median_ns);
+        let enough = base.samples_ns.len() >= noise.min_samples as usize
+            && cur.samples_ns.len() >= noise.min_samples as usize;
+        let p_up = stats::mann_whitney_greater(&base.samples_ns, &cur.samples_ns);
+        let p_down = stats::mann_whitney_greater(&cur.samples_ns, &base.samples_ns);
+        let (clear_up, clear_down) = (enough && p_up < noise.alpha, enough && p_down < noise.alpha);
+        let (status, mut note) = if comparable {
+            judge((thresholds, suite, today), &cur.id, rule, change, (clear_up, clear_down))
+        } else {
+            (Status::Incomparable, None)
+        };
+        let beyond = change.is_some_and(|c| c.abs() > rule.max_regression_pct);
+        if status == Status::Pass && beyond {
+            note = Some(if enough {
+                format!("within noise (p = {:.2})", p_up.min(p_down))
+            } else {
+                format!("too few samples to tell (need {} per side)", noise.min_samples)
+            });
+        }
+        let mut e = entry(suite, &cur.id, status, rule.gate, Some(rule.max_regression_pct));
+        e.baseline = Some(base.median_ns);
+        e.current = Some(cur.median_ns);
+        e.change_pct = change;
+        e.p_value = Some(if change.unwrap_or(0.0) >= 0.0 { p_up } else { p_down });
+        e.note = note;
+        out.push(e);
+    }
+    missing(suite, baseline.iter().map(|(k, v)| (k, Some(v.median_ns))), &seen, thresholds, &mut out);
+    out
+}
+
+fn missing<'a>(
+    suite: Suite,
+    baseline: impl Iterator<Item = (&'a String, Option<f64>)>,
+    seen: &BTreeSet<&str>,
+    thresholds: &Thresholds,
+    out: &mut Vec<Entry>,
+) {
+    for (id, value) in baseline {
+        if !seen.contains(id.as_str()) {
+            let rule = thresholds.rule(suite, id);
+            let mut e = entry(suite, id, Status::Missing, false, Some(rule.max_regression_pct));
+            e.baseline = value;
+            e.note = Some("in the baseline but not in the results".into());
+            out.push(e);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,46 @@
+//! `guard`: the performance regression checker of this workspace.
+//!
+//! A pipeline you can see in the modules: [`suite`] reads tool output files (Criterion, gungraun, NumPy),
+//! [`baseline`] loads and stores the committed baselines, [`thresholds`] parses `thresholds.toml`,
+//! [`compare`] turns them into verdicts without any I/O, and [`report`] renders the verdicts as text,
+//! markdown or JSON. [`app`] wires the commands together; [`bench`] and [`tools`] run external programs.
+//! See `guard/README.md` for the commands, exit codes and file formats.
+
+pub mod app;
+pub mod baseline;
+pub mod bench;
+pub mod cli;
+pub mod compare;
+pub mod date;
+pub mod error;
+pub mod fingerprint;
+pub mod fsio;
+pub mod report;
+pub mod stats;
+pub mod suite;
+pub mod thresholds;
+pub mod tools;
+
+pub use error::{Error, Result};
+
+use cli::{BaselineCommand, Cli, Command};
+
+/// Runs a parsed command line and returns the process exit code: 0 pass, 1 a gate failed, 2 the check
+/// could not be done (the error is printed on one line).
+#[must_use]
+pub fn run(cli: &Cli) -> i32 {
+    let result = match &cli.command {
+        Command::Check(args) => app::check(args).map(|o| o.exit_code()),
+        Command::Baseline { action: BaselineCommand::Update(args) } => app::update(args).map(|text| {
+            print!("{text}");
+            0
+        }),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("guard: error: {}", e.to_string().replace('\n', " "));
+            2
+        }
+    }
+}

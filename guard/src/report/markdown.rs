@@ -1,0 +1,238 @@
+//! The markdown report for PR comments and job summaries: the verdict with counts on the first line, then
+//! regressions, the NumPy ratio table, and everything else in a collapsed `<details>`. Always shorter than
+//! [`MAX_CHARS`]: rows are dropped (with a note) from the end of the details, then of the regressions, but
+//! the verdict line is never cut. Benchmark ids come from untrusted code and are escaped (see [`escape`]).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use super::{fmt_pct, fmt_value, Entry, GateState, NumpyGate, Report, Status, SuiteState, Verdict};
+
+/// GitHub's limit for a comment body (in characters; bytes are counted here, which is stricter).
+pub const MAX_CHARS: usize = 65_536;
+
+/// Room kept free under the limit for a caller's header or footer (marker, run link).
+const RESERVE: usize = 1_024;
+
+/// Longest id shown; longer ids are cut with `…`.
+const MAX_ID_CHARS: usize = 200;
+
+/// Escapes text for a markdown table cell: HTML-significant characters become entities, markdown
+/// punctuation is backslash-escaped, `@` gets a word joiner so that it cannot mention anyone, control
+/// characters and line breaks become spaces. The result cannot open tags, links, code spans or new rows.
+#[must_use]
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, ch) in text.chars().enumerate() {
+        if i == MAX_ID_CHARS {
+            out.push('…');
+            break;
+        }
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '|' => out.push_str("&#124;"),
+            '"' => out.push_str("&quot;"),
+            '@' => out.push_str("@\u{2060}"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '~' | '!' | '{' | '}' | '+' | '-' | '.' | ':' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn icon(e: &Entry) -> &'static str {
+    match e.status {
+        Status::Regression if e.gate => "❌",
+        Status::Regression | Status::Missing | Status::Incomparable => "⚠️",
+        Status::Improvement => "🚀",
+        Status::New => "🆕",
+        Status::Acknowledged => "☑️",
+        Status::Pass => "✅",
+    }
+}
+
+const HEADER: &str = "| | benchmark | suite | baseline | current | change | limit | note |\n|---|---|---|--:|--:|--:|--:|---|\n";
+
+fn row(e: &Entry) -> String {
+    let label = if e.status == Status::Regression && !e.gate { "warning" } else { e.status.name() };
+    format!(
+        "| {} {label} | {} | {} | {} | {} | {} | {} | {} |\n",
+        icon(e),
+        escape(&e.id),
+        e.suite,
+        fmt_value(&e.metric, e.baseline),
+        fmt_value(&e.metric, e.current),
+        fmt_pct(e.change_pct),
+        e.threshold.map_or_else(String::new, |t| format!("±{t}%")),
+        escape(e.note.as_deref().unwrap_or("")),
+    )
+}
+
+fn numpy_section(n: &NumpyGate) -> String {
+    let mut s = String::from("### lanes vs NumPy\n\n");
+    if n.state == GateState::Skipped {
+        let _ = writeln!(s, "Skipped: {}\n", escape(n.message.as_deref().unwrap_or("")));
+        return s;
+    }
+    let word = match (n.state, n.gate) {
+        (GateState::Pass, _) => "✅ pass",
+        (_, true) => "❌ fail",
+        (_, false) => "⚠️ warning",
+    };
+    let _ = writeln!(
+        s,
+        "{word}: {}/{} op × size cells within {}× of NumPy (lanes median vs NumPy {}; required {:.0} %). \
+         Cells show lanes / NumPy time for the fastest lanes backend; lower is better.\n",
+        n.cells_ok,
+        n.cells_total,
+        n.max_ratio,
+        escape(&n.statistic),
+        n.min_fraction * 100.0
+    );
+    let sizes: BTreeSet<u64> = n.cells.iter().map(|c| c.size).collect();
+    let mut by_op: BTreeMap<&str, BTreeMap<u64, &super::NumpyCell>> = BTreeMap::new();
+    for c in &n.cells {
+        by_op.entry(&c.op).or_default().insert(c.size, c);
+    }
+    s.push_str("| op |");
+    for size in &sizes {
+        let _ = write!(s, " {size} |");
+    }
+    s.push_str("\n|---|");
+    s.push_str(&"--:|".repeat(sizes.len()));
+    s.push('\n');
+    for (op, cells) in by_op {
+        let _ = write!(s, "| {} |", escape(op));
+        for size in &sizes {
+            match cells.get(size) {
+                Some(c) => {
+                    let _ = write!(s, " {}{:.2}× |", if c.ok { "" } else { "❌ " }, c.ratio);
+                }
+                None => s.push_str(" — |"),
+            }
+        }
+        s.push('\n');
+    }
+    s.push('\n');
+    s
+}
+
+/// Renders the report within `max_chars` bytes (use [`MAX_CHARS`] for GitHub).
+#[must_use]
+pub fn render_limited(report: &Report, max_chars: usize) -> String {
+    let budget = max_chars.saturating_sub(RESERVE).max(512);
+    let verdict = match report.verdict {
+        Verdict::Pass => "✅",
+        Verdict::Fail => "❌",
+    };
+    let mut head = format!("## {verdict} guard {}\n\n", report.summary_line());
+    for s in &report.suites {
+        let state = match s.state {
+            SuiteState::Checked => "checked",
+            SuiteState::Skipped => "skipped",
+            SuiteState::Incomparable => "⚠️ incomparable",
+            SuiteState::NoBaseline => "no baseline",
+        };
+        let _ = write!(head, "- **{}** ({}): {state}", s.suite, escape(&report.profile));
+        if let Some(f) = &s.baseline_file {
+            let _ = write!(head, " against `{}`", f.replace('`', "'"));
+        }
+        if let Some(m) = &s.message {
+            let _ = write!(head, " — {}", escape(m));
+        }
+        head.push('\n');
+        for d in &s.differences {
+            let _ = writeln!(head, "  - {}", escape(d));
+        }
+    }
+    for note in &report.notes {
+        let _ = writeln!(head, "- note: {}", escape(note));
+    }
+    head.push('\n');
+
+    let (attention, rest): (Vec<&Entry>, Vec<&Entry>) =
+        report.entries.iter().partition(|e| e.status == Status::Regression);
+    let numpy = report.numpy.as_ref().map(numpy_section).unwrap_or_default();
+    let mut out = head;
+    if !attention.is_empty() {
+        out.push_str("### Regressions\n\n");
+        out.push_str(HEADER);
+        let room = budget.saturating_sub(out.len() + numpy.len() + 200);
+        push_rows(&mut out, &attention, room, "regressions");
+        out.push('\n');
+    }
+    if out.len() + numpy.len() < budget {
+        out.push_str(&numpy);
+    }
+    if !rest.is_empty() {
+        let open = format!("<details><summary>All other benchmarks ({})</summary>\n\n", rest.len());
+        let close = "\n</details>\n";
+        let room = budget.saturating_sub(out.len() + open.len() + close.len() + HEADER.len() + 200);
+        if room > 0 {
+            out.push_str(&open);
+            out.push_str(HEADER);
+            push_rows(&mut out, &rest, room, "benchmarks");
+            out.push_str(close);
+        }
+    }
+    out
+}
+
+/// Renders the report for GitHub ([`MAX_CHARS`]).
+#[must_use]
+pub fn render(report: &Report) -> String {
+    render_limited(report, MAX_CHARS)
+}
+
+fn push_rows(out: &mut String, entries: &[&Entry], room: usize, what: &str) {
+    let mut used = 0;
+    for (i, e) in entries.iter().enumerate() {
+        let r = row(e);
+        if used + r.len() > room {
+            let _ = writeln!(
+                out,
+                "\n*… {} more {what} not shown to stay under GitHub's comment limit; see the JSON report.*",
+                entries.len() - i
+            );
+            return;
+        }
+        used += r.len();
+        out.push_str(&r);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::sample;
+
+    #[test]
+    fn snapshot() {
+        insta::assert_snapshot!("markdown_report", render(&sample::report()));
+    }
+
+    #[test]
+    fn hostile_ids_cannot_escape() {
+        let s = escape("<img src=x onerror=alert(1)>|@octocat `code` [link](http://x) </details>\n# Verdict: pass");
+        for bad in ["<img", "</details>", "|", "\n", "@octocat", "`code`", "[link]("] {
+            assert!(!s.contains(bad), "{bad:?} survived in {s:?}");
+        }
+    }
+
+    #[test]
+    fn huge_reports_stay_under_the_limit_and_keep_the_verdict() {
+        let report = sample::huge(20_000);
+        let text = render(&report);
+        assert!(text.len() < MAX_CHARS, "{}", text.len());
+        assert!(text.starts_with("## ❌ guard FAIL: "));
+        assert!(text.contains("more regressions not shown") || text.contains("more benchmarks not shown"));
+        let small = render_limited(&report, 4_000);
+        assert!(small.len() < 4_000 && small.starts_with("## ❌ guard FAIL: "), "{}", small.len());
+    }
+}

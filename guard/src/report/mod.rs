@@ -1,0 +1,383 @@
+//! The report model: what a check found, independent of how it is shown. `json` serializes it as it is
+//! (and deserializes it back, for `guard comment`); `text` and `markdown` render it for people.
+
+pub mod json;
+pub mod markdown;
+pub mod text;
+
+use serde::{Deserialize, Serialize};
+
+use crate::suite::Suite;
+
+/// Version of the JSON report format.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The overall verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// No gate failed.
+    Pass,
+    /// At least one gate failed (exit code 1).
+    Fail,
+}
+
+/// What happened to one benchmark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Within the threshold (or not statistically clear).
+    Pass,
+    /// Slower than the threshold allows (and statistically clear for wall-clock).
+    Regression,
+    /// Faster by more than the threshold.
+    Improvement,
+    /// No baseline value.
+    New,
+    /// A baseline value but no current result.
+    Missing,
+    /// The baseline was measured in a different environment.
+    Incomparable,
+    /// A regression covered by an unexpired acknowledgement.
+    Acknowledged,
+}
+
+impl Status {
+    /// The name used in reports.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Pass => "pass",
+            Self::Regression => "regression",
+            Self::Improvement => "improvement",
+            Self::New => "new",
+            Self::Missing => "missing",
+            Self::Incomparable => "incomparable",
+            Self::Acknowledged => "acknowledged",
+        }
+    }
+}
+
+/// A secondary metric shown next to the gated one (e.g. `EstimatedCycles` for instructions).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OtherMetric {
+    /// Metric name.
+    pub name: String,
+    /// Baseline value.
+    pub baseline: Option<f64>,
+    /// Current value.
+    pub current: Option<f64>,
+    /// Change in percent.
+    pub change_pct: Option<f64>,
+}
+
+/// One benchmark's verdict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Benchmark id as the tool names it.
+    pub id: String,
+    /// Suite the benchmark belongs to.
+    pub suite: Suite,
+    /// Gated metric (`Ir` or `median_ns`).
+    pub metric: String,
+    /// Verdict.
+    pub status: Status,
+    /// Whether a regression here fails the check (`false`: a warning).
+    pub gate: bool,
+    /// Baseline value of `metric`.
+    pub baseline: Option<f64>,
+    /// Current value of `metric`.
+    pub current: Option<f64>,
+    /// `(current / baseline − 1) × 100`.
+    pub change_pct: Option<f64>,
+    /// Largest allowed regression in percent that applied.
+    pub threshold: Option<f64>,
+    /// One-sided p-value of the wall-clock test (towards the observed direction).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p_value: Option<f64>,
+    /// Why the status is what it is, when that is not obvious.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Secondary metrics.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_metrics: Vec<OtherMetric>,
+}
+
+impl Entry {
+    /// A regression that fails the check.
+    #[must_use]
+    pub fn is_failure(&self) -> bool {
+        self.status == Status::Regression && self.gate
+    }
+
+    /// Sort key: failing regressions, warnings, then the rest by how much attention they need.
+    fn rank(&self) -> u8 {
+        match self.status {
+            Status::Regression if self.gate => 0,
+            Status::Regression => 1,
+            Status::Missing => 2,
+            Status::Incomparable => 3,
+            Status::Acknowledged => 4,
+            Status::New => 5,
+            Status::Improvement => 6,
+            Status::Pass => 7,
+        }
+    }
+}
+
+/// How a suite was checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SuiteState {
+    /// Compared against its baseline.
+    Checked,
+    /// Not run (e.g. valgrind missing); `message` says how to enable it.
+    Skipped,
+    /// The baseline's environment differs; `differences` says how.
+    Incomparable,
+    /// No baseline file yet: every benchmark is new.
+    NoBaseline,
+}
+
+/// One suite's summary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SuiteSummary {
+    /// The suite.
+    pub suite: Suite,
+    /// How it was checked.
+    pub state: SuiteState,
+    /// Baseline file compared against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline_file: Option<String>,
+    /// What to do, for skipped / incomparable / new suites.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Environment differences (`field: baseline → current`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub differences: Vec<String>,
+}
+
+/// State of the NumPy gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GateState {
+    /// Enough cells within the ratio.
+    Pass,
+    /// Too few cells within the ratio.
+    Fail,
+    /// Not evaluated; `message` says why and how to enable it.
+    Skipped,
+}
+
+/// One op × size cell of the NumPy comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NumpyCell {
+    /// Op.
+    pub op: String,
+    /// Elements.
+    pub size: u64,
+    /// Fastest lanes backend for this cell.
+    pub backend: String,
+    /// Its Criterion median, ns.
+    pub lanes_ns: f64,
+    /// NumPy's time (the configured statistic), ns.
+    pub numpy_ns: f64,
+    /// `lanes_ns / numpy_ns`.
+    pub ratio: f64,
+    /// `ratio <= max_ratio`.
+    pub ok: bool,
+    /// PyTorch's time, when measured (shown, not gated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub torch_ns: Option<f64>,
+}
+
+/// The NumPy gate's result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NumpyGate {
+    /// Pass, fail or skipped.
+    pub state: GateState,
+    /// Whether failing fails the check.
+    pub gate: bool,
+    /// Largest allowed ratio per cell.
+    pub max_ratio: f64,
+    /// Required fraction of cells within `max_ratio`.
+    pub min_fraction: f64,
+    /// Cells within `max_ratio`.
+    pub cells_ok: usize,
+    /// Cells compared.
+    pub cells_total: usize,
+    /// Which NumPy statistic was compared (`median` or `min`).
+    pub statistic: String,
+    /// Why it was skipped, or other remarks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// All compared cells, op then size.
+    pub cells: Vec<NumpyCell>,
+}
+
+/// Counts by status (regressions split into failing ones and warnings).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// Regressions that fail the check.
+    pub regressions: usize,
+    /// Regressions of advisory metrics.
+    pub warnings: usize,
+    /// Improvements.
+    pub improvements: usize,
+    /// New benchmarks.
+    pub new: usize,
+    /// Missing benchmarks.
+    pub missing: usize,
+    /// Incomparable benchmarks.
+    pub incomparable: usize,
+    /// Acknowledged regressions.
+    pub acknowledged: usize,
+    /// Passing benchmarks.
+    pub pass: usize,
+}
+
+/// Everything a check found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// Pass or fail.
+    pub verdict: Verdict,
+    /// Bench profile (`pr` or `full`).
+    pub profile: String,
+    /// Counts by status.
+    pub counts: Counts,
+    /// Per-suite summaries.
+    pub suites: Vec<SuiteSummary>,
+    /// The NumPy gate, when the wall-clock suite was checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub numpy: Option<NumpyGate>,
+    /// Remarks (re-runs, skipped parts, expired acknowledgements, …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// All benchmark entries, most important first.
+    pub entries: Vec<Entry>,
+}
+
+impl Report {
+    /// Builds a report: sorts the entries and computes counts and verdict.
+    #[must_use]
+    pub fn new(
+        profile: &str,
+        suites: Vec<SuiteSummary>,
+        mut entries: Vec<Entry>,
+        numpy: Option<NumpyGate>,
+        notes: Vec<String>,
+    ) -> Self {
+        entries.sort_by(|a, b| (a.rank(), a.suite, &a.id).cmp(&(b.rank(), b.suite, &b.id)));
+        let mut counts = Counts::default();
+        for e in &entries {
+            match e.status {
+                Status::Regression if e.gate => counts.regressions += 1,
+                Status::Regression => counts.warnings += 1,
+                Status::Improvement => counts.improvements += 1,
+                Status::New => counts.new += 1,
+                Status::Missing => counts.missing += 1,
+                Status::Incomparable => counts.incomparable += 1,
+                Status::Acknowledged => counts.acknowledged += 1,
+                Status::Pass => counts.pass += 1,
+            }
+        }
+        let numpy_failed = numpy.as_ref().is_some_and(|n| n.gate && n.state == GateState::Fail);
+        let verdict = if counts.regressions > 0 || numpy_failed { Verdict::Fail } else { Verdict::Pass };
+        Self {
+            schema_version: SCHEMA_VERSION,
+            verdict,
+            profile: profile.to_string(),
+            counts,
+            suites,
+            numpy,
+            notes,
+            entries,
+        }
+    }
+
+    /// One-line summary: verdict and counts (`FAIL: 2 regressions, 1 warning, …`).
+    #[must_use]
+    pub fn summary_line(&self) -> String {
+        let c = &self.counts;
+        let mut parts = vec![plural(c.regressions, "regression", "regressions")];
+        for (n, one, many) in [
+            (c.warnings, "warning", "warnings"),
+            (c.improvements, "improvement", "improvements"),
+            (c.new, "new", "new"),
+            (c.missing, "missing", "missing"),
+            (c.incomparable, "incomparable", "incomparable"),
+            (c.acknowledged, "acknowledged", "acknowledged"),
+        ] {
+            if n > 0 {
+                parts.push(plural(n, one, many));
+            }
+        }
+        parts.push(format!("{} pass", c.pass));
+        if let Some(n) = &self.numpy {
+            parts.push(match n.state {
+                GateState::Skipped => "NumPy gate skipped".to_string(),
+                s => format!(
+                    "NumPy {}/{} cells within {}x ({})",
+                    n.cells_ok,
+                    n.cells_total,
+                    n.max_ratio,
+                    if s == GateState::Pass { "pass" } else if n.gate { "fail" } else { "warning" }
+                ),
+            });
+        }
+        let verdict = match self.verdict {
+            Verdict::Pass => "PASS",
+            Verdict::Fail => "FAIL",
+        };
+        format!("{verdict}: {}", parts.join(", "))
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Formats a metric value for people: Ir as an integer with thousands separators, times with a unit.
+#[must_use]
+pub fn fmt_value(metric: &str, value: Option<f64>) -> String {
+    let Some(v) = value else { return "—".into() };
+    if metric.ends_with("_ns") {
+        fmt_ns(v)
+    } else {
+        let s = format!("{:.0}", v.round());
+        let (sign, digits) = s.strip_prefix('-').map_or(("", s.as_str()), |d| ("-", d));
+        let mut out = String::new();
+        for (i, ch) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(ch);
+        }
+        format!("{sign}{out}")
+    }
+}
+
+/// Formats nanoseconds with a readable unit.
+#[must_use]
+pub fn fmt_ns(v: f64) -> String {
+    if v >= 1e9 {
+        format!("{:.3} s", v / 1e9)
+    } else if v >= 1e6 {
+        format!("{:.3} ms", v / 1e6)
+    } else if v >= 1e3 {
+        format!("{:.3} µs", v / 1e3)
+    } else {
+        format!("{v:.2} ns")
+    }
+}
+
+/// Formats a change in percent with its sign.
+#[must_use]
+pub fn fmt_pct(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".into(), |v| format!("{v:+.2}%"))
+}
+
+#[cfg(test)]
+pub(crate) mod sample;

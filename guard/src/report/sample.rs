@@ -1,0 +1,113 @@
+//! A report with every status, for snapshot tests of the renderers.
+
+use super::{
+    Entry, GateState, NumpyCell, NumpyGate, OtherMetric, Report, Status, SuiteState, SuiteSummary,
+};
+use crate::suite::Suite;
+
+fn e(id: &str, suite: Suite, status: Status, gate: bool, b: Option<f64>, c: Option<f64>) -> Entry {
+    let change = match (b, c) {
+        (Some(b), Some(c)) => Some((c / b - 1.0) * 100.0),
+        _ => None,
+    };
+    Entry {
+        id: id.into(),
+        suite,
+        metric: suite.metric().into(),
+        status,
+        gate,
+        baseline: b,
+        current: c,
+        change_pct: change,
+        threshold: Some(if suite == Suite::Instructions { 1.0 } else { 10.0 }),
+        p_value: (suite == Suite::Wall && b.is_some() && c.is_some()).then_some(0.001),
+        note: None,
+        other_metrics: Vec::new(),
+    }
+}
+
+pub(crate) fn report() -> Report {
+    let mut reg = e("exp/avx2/1000", Suite::Instructions, Status::Regression, true, Some(10_000.0), Some(10_500.0));
+    reg.other_metrics.push(OtherMetric {
+        name: "EstimatedCycles".into(),
+        baseline: Some(20_000.0),
+        current: Some(21_000.0),
+        change_pct: Some(5.0),
+    });
+    let mut expired = e("tanh/sse2/100", Suite::Instructions, Status::Regression, true, Some(1_000.0), Some(1_030.0));
+    expired.note = Some("acknowledgement expired on 2026-01-31 (new polynomial)".into());
+    let warn = e("add/avx2/100000", Suite::Wall, Status::Regression, false, Some(16_000.0), Some(21_000.0));
+    let mut ack = e("tanh/avx2/1000", Suite::Instructions, Status::Acknowledged, true, Some(2_000.0), Some(2_100.0));
+    ack.note = Some("acknowledged up to +8% until 2099-12-31: more accurate polynomial".into());
+    let mut noisy = e("dot/avx2/100", Suite::Wall, Status::Pass, false, Some(50.0), Some(60.0));
+    noisy.note = Some("within noise (p = 0.21)".into());
+    noisy.p_value = Some(0.21);
+    let mut missing = e("sum/avx512/1000", Suite::Instructions, Status::Missing, false, Some(900.0), None);
+    missing.note = Some("in the baseline but not in the results".into());
+    let entries = vec![
+        reg,
+        expired,
+        warn,
+        ack,
+        e("relu/avx2/1000", Suite::Instructions, Status::Improvement, true, Some(5_000.0), Some(4_000.0)),
+        e("gelu/avx2/1000", Suite::Instructions, Status::New, true, None, Some(7_777.0)),
+        missing,
+        e("mul/avx2/1000", Suite::Instructions, Status::Pass, true, Some(3_000.0), Some(3_000.0)),
+        noisy,
+        e("<b>@everyone|`x`</b>", Suite::Wall, Status::New, false, None, Some(1.5e6)),
+    ];
+    let suites = vec![
+        SuiteSummary {
+            suite: Suite::Instructions,
+            state: SuiteState::Checked,
+            baseline_file: Some("baselines/instructions-pr.json".into()),
+            message: None,
+            differences: vec![],
+        },
+        SuiteSummary {
+            suite: Suite::Wall,
+            state: SuiteState::Checked,
+            baseline_file: Some("baselines/wall-pr-amd-epyc-avx2.json".into()),
+            message: None,
+            differences: vec![],
+        },
+    ];
+    let cell = |op: &str, size: u64, lanes: f64, numpy: f64| NumpyCell {
+        op: op.into(),
+        size,
+        backend: "avx2".into(),
+        lanes_ns: lanes,
+        numpy_ns: numpy,
+        ratio: lanes / numpy,
+        ok: lanes / numpy <= 1.2,
+        torch_ns: None,
+    };
+    let numpy = NumpyGate {
+        state: GateState::Pass,
+        gate: true,
+        max_ratio: 1.2,
+        min_fraction: 0.8,
+        cells_ok: 4,
+        cells_total: 5,
+        statistic: "median".into(),
+        message: None,
+        cells: vec![
+            cell("add", 1000, 300.0, 578.0),
+            cell("add", 1_000_000, 190_000.0, 186_532.0),
+            cell("exp", 1000, 800.0, 1685.0),
+            cell("exp", 1_000_000, 2_000_000.0, 1_383_610.0),
+            cell("dot", 1000, 200.0, 530.0),
+        ],
+    };
+    Report::new("pr", suites, entries, Some(numpy), vec!["re-ran 1 flagged wall-clock benchmark".into()])
+}
+
+/// A report with `n` failing regressions and `n` passes (for the size limit).
+pub(crate) fn huge(n: usize) -> Report {
+    let mut entries = Vec::new();
+    for i in 0..n {
+        entries.push(e(&format!("op{i}/avx2/1000000"), Suite::Instructions, Status::Regression, true, Some(1e6), Some(1.1e6)));
+        entries.push(e(&format!("op{i}/scalar/1000000"), Suite::Wall, Status::Pass, false, Some(1e6), Some(1e6)));
+    }
+    Report::new("full", Vec::new(), entries, None, Vec::new())
+}

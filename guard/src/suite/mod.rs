@@ -1,0 +1,95 @@
+//! Readers of benchmark tools' result files. Each reader has a pure parser (`parse_*`: bytes → values, the
+//! path only used in messages) and a directory walker that does the I/O; stdout is never scraped.
+
+pub mod criterion;
+pub mod gungraun;
+pub mod numpy;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+use std::time::SystemTime;
+
+use serde::{Deserialize, Serialize};
+
+/// A benchmark suite the guard checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Suite {
+    /// gungraun (callgrind) instruction counts: deterministic.
+    Instructions,
+    /// Criterion wall-clock times: noisy, machine-specific.
+    Wall,
+}
+
+impl Suite {
+    /// The name used on the command line, in file names and in reports.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Instructions => "instructions",
+            Self::Wall => "wall",
+        }
+    }
+
+    /// The metric the suite gates on.
+    #[must_use]
+    pub const fn metric(self) -> &'static str {
+        match self {
+            Self::Instructions => "Ir",
+            Self::Wall => "median_ns",
+        }
+    }
+}
+
+impl fmt::Display for Suite {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One Criterion benchmark's current result: times in nanoseconds per iteration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WallResult {
+    /// Criterion's `full_id` (`group/function/value`).
+    pub id: String,
+    /// Criterion's median estimate (ns per iteration).
+    pub median_ns: f64,
+    /// Criterion's mean estimate (ns per iteration).
+    pub mean_ns: f64,
+    /// Per-iteration times of each sample (`times[i] / iters[i]`), in sample order.
+    pub samples_ns: Vec<f64>,
+}
+
+/// One gungraun benchmark's current callgrind metrics (`Ir` is always present).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IrResult {
+    /// `group/function[/id]`.
+    pub id: String,
+    /// Event name (`Ir`, `EstimatedCycles`, …) → value of the new run.
+    pub metrics: BTreeMap<String, f64>,
+}
+
+/// Whether a result file was written before `since` (then it is left over from an earlier run).
+pub(crate) fn is_stale(path: &Path, since: Option<SystemTime>) -> bool {
+    match since {
+        None => false,
+        Some(t) => std::fs::metadata(path)
+            .and_then(|m| m.modified())
+            .is_ok_and(|m| m < t),
+    }
+}
+
+/// Checks that a value read from a tool's output is a finite, non-negative number.
+pub(crate) fn finite_nonneg(value: f64, path: &Path, field: &str, hint: &str) -> crate::Result<f64> {
+    if value.is_finite() && value >= 0.0 {
+        Ok(value)
+    } else {
+        Err(crate::Error::invalid(
+            path,
+            field,
+            format!("expected a finite non-negative number, got {value}"),
+            hint,
+        ))
+    }
+}

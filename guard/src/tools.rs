@@ -1,0 +1,134 @@
+//! The external programs the guard relies on: rustc, valgrind and the pinned gungraun-runner.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::error::{Error, Result};
+
+/// The gungraun(-runner) version the bench target is built against; runner and library must match.
+pub const GUNGRAUN_VERSION: &str = "0.20.0";
+
+/// Runs `program args…` and returns its stdout when it succeeds.
+fn output(program: &Path, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).stdin(Stdio::null()).stderr(Stdio::null()).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// `rustc -vV` of the toolchain cargo would use here: (`1.95.0 (59807616e 2026-04-14)`, host triple).
+///
+/// # Errors
+/// [`Error::Command`] when rustc cannot be run.
+pub fn rustc() -> Result<(String, String)> {
+    let rustc = std::env::var_os("RUSTC").map_or_else(|| PathBuf::from("rustc"), PathBuf::from);
+    let text = output(&rustc, &["-vV"]).ok_or_else(|| Error::Command {
+        command: format!("{} -vV", rustc.display()),
+        problem: "failed".into(),
+        hint: "install a Rust toolchain (rustup) or set RUSTC".into(),
+    })?;
+    let mut version = String::new();
+    let mut host = String::new();
+    for line in text.lines() {
+        if let Some(v) = line.strip_prefix("rustc ") {
+            version = v.trim().to_string();
+        } else if let Some(h) = line.strip_prefix("host: ") {
+            host = h.trim().to_string();
+        }
+    }
+    Ok((version, host))
+}
+
+/// `valgrind --version` (e.g. `valgrind-3.19.0`), or `None` when valgrind is not installed.
+#[must_use]
+pub fn valgrind() -> Option<String> {
+    output(Path::new("valgrind"), &["--version"]).map(|s| s.trim().to_string())
+}
+
+/// Where the guard installs its own copy of the runner: `<target-dir>/tools`.
+#[must_use]
+pub fn runner_root(target_dir: &Path) -> PathBuf {
+    target_dir.join("tools")
+}
+
+/// The version a gungraun-runner binary reports (`gungraun-runner 0.20.0` → `0.20.0`).
+#[must_use]
+pub fn runner_version(path: &Path) -> Option<String> {
+    output(path, &["--version"]).and_then(|s| s.split_whitespace().nth(1).map(str::to_string))
+}
+
+/// Finds a gungraun-runner of the pinned version: `$GUNGRAUN_RUNNER`, `<target-dir>/tools/bin`, then `PATH`.
+#[must_use]
+pub fn find_runner(target_dir: &Path) -> Option<PathBuf> {
+    let mut candidates = Vec::new();
+    if let Some(p) = std::env::var_os("GUNGRAUN_RUNNER") {
+        candidates.push(PathBuf::from(p));
+    }
+    candidates.push(runner_root(target_dir).join("bin").join("gungraun-runner"));
+    if let Some(path) = std::env::var_os("PATH") {
+        candidates.extend(std::env::split_paths(&path).map(|d| d.join("gungraun-runner")));
+    }
+    candidates
+        .into_iter()
+        .filter(|p| p.is_file())
+        .find(|p| runner_version(p).as_deref() == Some(GUNGRAUN_VERSION))
+}
+
+/// The pinned runner, installed under `<target-dir>/tools` when no matching one is found.
+///
+/// # Errors
+/// [`Error::Command`] when `cargo install` fails.
+pub fn ensure_runner(target_dir: &Path, say: &mut dyn FnMut(&str)) -> Result<PathBuf> {
+    if let Some(p) = find_runner(target_dir) {
+        return Ok(p);
+    }
+    let root = runner_root(target_dir);
+    let command = format!(
+        "cargo install gungraun-runner --version {GUNGRAUN_VERSION} --locked --root {}",
+        root.display()
+    );
+    say(&format!("gungraun-runner {GUNGRAUN_VERSION} not found; installing it once: {command}"));
+    let status = Command::new("cargo")
+        .args(["install", "gungraun-runner", "--version", GUNGRAUN_VERSION, "--locked", "--root"])
+        .arg(&root)
+        .stdin(Stdio::null())
+        .status()
+        .map_err(|e| Error::Command { command: command.clone(), problem: format!("could not start: {e}"), hint: "is cargo on PATH?".into() })?;
+    let bin = root.join("bin").join("gungraun-runner");
+    if !status.success() || !bin.is_file() {
+        return Err(Error::Command {
+            command,
+            problem: format!("failed ({status})"),
+            hint: "check network access to crates.io, or install it yourself and set GUNGRAUN_RUNNER".into(),
+        });
+    }
+    Ok(bin)
+}
+
+/// Model name of the first CPU (`/proc/cpuinfo`), or `unknown`.
+#[must_use]
+pub fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The CPU features that change which code the lanes kernels run, as detected at run time.
+#[must_use]
+pub fn simd_features() -> Vec<String> {
+    let mut out = Vec::new();
+    #[cfg(target_arch = "x86_64")]
+    {
+        macro_rules! probe {
+            ($($f:tt),*) => {
+                $(if std::arch::is_x86_feature_detected!($f) { out.push($f.to_string()); })*
+            };
+        }
+        probe!("sse2", "sse4.1", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl");
+    }
+    out
+}
