@@ -69,7 +69,7 @@ impl Kernels {
     pub(crate) fn dispatch<O: Op>(self, op: O) -> O::Output {
         match self.backend {
             Backend::Scalar => op.run(crate::simd::scalar::Scalar),
-            // SAFETY (three arms): `Kernels` is only constructed with a backend whose `is_available()` was true,
+            // SAFETY: (three arms) `Kernels` is only constructed with a backend whose `is_available()` was true,
             // which detects exactly the features each entry point enables.
             #[cfg(target_arch = "x86_64")]
             Backend::Sse2 => unsafe { entry::sse2(op) },

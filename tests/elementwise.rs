@@ -1,6 +1,9 @@
 //! Element-wise kernels on every available backend: bit-exact arithmetic, fused fma, lerp, error paths,
 //! in-place forms, unaligned sub-slices, and no write outside `out`.
 
+// Test helpers take `&Kernels` like the API methods do; tables of fn pointers are clearer inline.
+#![allow(clippy::trivially_copy_pass_by_ref, clippy::type_complexity, clippy::unwrap_used)]
+
 mod common;
 
 use common::{any_value, kernels, lengths, pseudo_random, same, vec_of, SPECIALS};

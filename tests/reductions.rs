@@ -2,6 +2,8 @@
 //! elements), NumPy's NaN and first-index rules for max/min/argmax/argmin, identical results across
 //! backends, softmax/log_softmax accuracy and edge cases, empty inputs.
 
+#![allow(clippy::trivially_copy_pass_by_ref, clippy::type_complexity, clippy::unwrap_used)]
+
 mod common;
 
 use common::{any_value, finite_value, kernels, lengths, pseudo_random, same, vec_of};
@@ -86,7 +88,7 @@ fn check_softmax(k: &Kernels, a: &[f32]) {
         assert!(out.iter().all(|y| y.is_nan()), "{bk:?} softmax with NaN/inf input must be all NaN");
         return;
     }
-    let m = a.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
+    let m = f64::from(a.iter().copied().fold(f32::NEG_INFINITY, f32::max));
     let total: f64 = a.iter().map(|&x| (f64::from(x) - m).exp()).sum();
     for i in 0..n {
         let want = (f64::from(a[i]) - m).exp() / total;
@@ -196,7 +198,9 @@ fn integer_results_identical_across_backends() {
     for n in lengths() {
         for seed in 0..4u64 {
             let mut a = pseudo_random(n, seed * 1000 + n as u64, -3.0, 3.0);
-            a.iter_mut().for_each(|x| *x = (*x * 2.0).round()); // many ties
+            for x in &mut a {
+                *x = (*x * 2.0).round(); // many ties
+            }
             let want: Vec<_> = ks.iter().map(|k| (k.argmax(&a).ok(), k.argmin(&a).ok())).collect();
             assert!(want.windows(2).all(|w| w[0] == w[1]), "n={n}: {want:?}");
             let maxes: Vec<_> = ks.iter().map(|k| k.max(&a).ok()).collect();

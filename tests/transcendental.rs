@@ -2,6 +2,8 @@
 //! bit patterns, dense sweeps of the interesting ranges, and the IEEE edge cases. The exhaustive 2^32 check is
 //! `cargo run --release --example ulp` (figures in docs/ACCURACY.md).
 
+#![allow(clippy::trivially_copy_pass_by_ref, clippy::type_complexity, clippy::unwrap_used)]
+
 mod common;
 
 use common::ulp::{gelu64, sigmoid64, swish64, ulp_error};

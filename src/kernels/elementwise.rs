@@ -91,7 +91,7 @@ impl Op for MapOp {
     #[inline(always)]
     fn run<S: Simd>(self, s: S) {
         let Self { func, src: [a, b, c], dst, n } = self;
-        // SAFETY (every arm): the safe API validated that each stream used by `func` holds `n` values, `dst`
+        // SAFETY: (every arm) the safe API validated that each stream used by `func` holds `n` values, `dst`
         // is writable for `n` values, and `dst` aliases an input only exactly (in-place forms).
         unsafe {
             match func {

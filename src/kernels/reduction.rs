@@ -149,7 +149,7 @@ impl Op for SumOp {
     fn run<S: Simd>(self, s: S) -> f64 {
         let Self { kind, a, b, n } = self;
         let abs = s.splat(f32::from_bits(0x7fff_ffff));
-        // SAFETY (every arm): the safe API validated that `a` (and `b` for dot) hold `n` values.
+        // SAFETY: (every arm) the safe API validated that `a` (and `b` for dot) hold `n` values.
         unsafe {
             match kind {
                 SumKind::Sum => sum_blocked(s, [a], n, 0.0, |acc, [x]| s.add(acc, x)),
@@ -195,7 +195,7 @@ impl Op for ExtremeOp {
         let min = |x, y| s.min(x, y);
         let max1 = |x: f32, y: f32| if x > y { x } else { y };
         let min1 = |x: f32, y: f32| if x < y { x } else { y };
-        // SAFETY (every call): the safe API validated `n >= 1` and that `a` holds `n` values.
+        // SAFETY: (every call) the safe API validated `n >= 1` and that `a` holds `n` values.
         let value = unsafe {
             match kind {
                 ExtremeKind::Max | ExtremeKind::ArgMax => extreme(s, a, n, max, max1, id),

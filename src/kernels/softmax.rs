@@ -23,7 +23,7 @@ impl Op for SoftmaxOp {
         if n == 0 {
             return;
         }
-        // SAFETY (whole body): the safe API validated that `src` and `dst` hold `n >= 1` values; `dst` may equal
+        // SAFETY: (whole body) the safe API validated that `src` and `dst` hold `n >= 1` values; `dst` may equal
         // `src` (in-place form), which `map` supports; the sum over `dst` reads only what was written.
         unsafe {
             let m = extreme(s, src, n, |x, y| s.max(x, y), |x: f32, y: f32| if x > y { x } else { y }, |x| x);
