@@ -13,16 +13,24 @@ use crate::Error;
 /// Checks that every `(name, len)` equals `n` (the length of `a`).
 fn check_lens(n: usize, others: &[(&'static str, usize)]) -> Result<(), Error> {
     match others.iter().find(|&&(_, len)| len != n) {
-        Some(&(argument, found)) => Err(Error::LengthMismatch { expected: n, found, argument }),
+        Some(&(argument, found)) => Err(Error::LengthMismatch {
+            expected: n,
+            found,
+            argument,
+        }),
         None => Ok(()),
     }
 }
 
 fn clamp_func(lo: f32, hi: f32) -> Result<Func, Error> {
     if lo.is_nan() || hi.is_nan() {
-        Err(Error::InvalidArgument { reason: "clamp: a bound is NaN" })
+        Err(Error::InvalidArgument {
+            reason: "clamp: a bound is NaN",
+        })
     } else if lo > hi {
-        Err(Error::InvalidArgument { reason: "clamp: lo > hi" })
+        Err(Error::InvalidArgument {
+            reason: "clamp: lo > hi",
+        })
     } else {
         Ok(Func::Clamp(lo, hi))
     }
@@ -30,7 +38,11 @@ fn clamp_func(lo: f32, hi: f32) -> Result<Func, Error> {
 
 /// The three input pointers of a `MapOp`; unused ones repeat `a` (never read).
 fn srcs(a: *const f32, rest: &[*const f32]) -> [*const f32; 3] {
-    [a, rest.first().copied().unwrap_or(a), rest.get(1).copied().unwrap_or(a)]
+    [
+        a,
+        rest.first().copied().unwrap_or(a),
+        rest.get(1).copied().unwrap_or(a),
+    ]
 }
 
 /// Free functions of the reductions and softmax (expanded inside `free`).
@@ -187,17 +199,30 @@ elementwise! {
     swish, swish_inplace(;) => Ok(Func::Swish);
 }
 
-
 impl Kernels {
     fn sum_kind(self, kind: SumKind, a: &[f32], b: &[f32]) -> f64 {
-        self.dispatch(SumOp { kind, a: a.as_ptr(), b: b.as_ptr(), n: a.len() })
+        self.dispatch(SumOp {
+            kind,
+            a: a.as_ptr(),
+            b: b.as_ptr(),
+            n: a.len(),
+        })
     }
 
-    fn extreme(self, kind: ExtremeKind, op: &'static str, a: &[f32]) -> Result<crate::kernels::reduction::Extreme, Error> {
+    fn extreme(
+        self,
+        kind: ExtremeKind,
+        op: &'static str,
+        a: &[f32],
+    ) -> Result<crate::kernels::reduction::Extreme, Error> {
         if a.is_empty() {
             return Err(Error::Empty { op });
         }
-        Ok(self.dispatch(ExtremeOp { kind, a: a.as_ptr(), n: a.len() }))
+        Ok(self.dispatch(ExtremeOp {
+            kind,
+            a: a.as_ptr(),
+            n: a.len(),
+        }))
     }
 
     fn softmax_any(self, log: bool, src: *const f32, dst: *mut f32, n: usize) {
@@ -244,7 +269,8 @@ impl Kernels {
     ///
     #[must_use]
     pub fn norm_linf(&self, a: &[f32]) -> f32 {
-        self.extreme(ExtremeKind::AbsMax, "norm_linf", a).map_or(0.0, |e| e.value)
+        self.extreme(ExtremeKind::AbsMax, "norm_linf", a)
+            .map_or(0.0, |e| e.value)
     }
 
     /// The largest element; NaN if any element is NaN (as NumPy's `max`).
@@ -281,7 +307,8 @@ impl Kernels {
     /// # Errors
     /// [`Error::Empty`] for an empty slice.
     pub fn argmax(&self, a: &[f32]) -> Result<usize, Error> {
-        self.extreme(ExtremeKind::ArgMax, "argmax", a).map(|e| e.index)
+        self.extreme(ExtremeKind::ArgMax, "argmax", a)
+            .map(|e| e.index)
     }
 
     /// Index of the first smallest element, or of the first NaN.
@@ -289,7 +316,8 @@ impl Kernels {
     /// # Errors
     /// [`Error::Empty`] for an empty slice.
     pub fn argmin(&self, a: &[f32]) -> Result<usize, Error> {
-        self.extreme(ExtremeKind::ArgMin, "argmin", a).map(|e| e.index)
+        self.extreme(ExtremeKind::ArgMin, "argmin", a)
+            .map(|e| e.index)
     }
 
     /// `out[i] = e^{a[i] - m} / Σ_j e^{a[j] - m}` with `m = max(a)`. NaN anywhere → every output NaN;

@@ -24,7 +24,12 @@ pub enum Backend {
 
 impl Backend {
     /// Every backend this library knows, slowest first.
-    pub const ALL: [Backend; 4] = [Backend::Scalar, Backend::Sse2, Backend::Avx2, Backend::Avx512];
+    pub const ALL: [Backend; 4] = [
+        Backend::Scalar,
+        Backend::Sse2,
+        Backend::Avx2,
+        Backend::Avx512,
+    ];
 
     /// The lower-case name used by [`Display`](fmt::Display), [`FromStr`] and benchmark ids.
     #[must_use]
@@ -67,13 +72,20 @@ impl Backend {
     /// ```
     #[must_use]
     pub fn available() -> Vec<Backend> {
-        Backend::ALL.into_iter().filter(|b| b.is_available()).collect()
+        Backend::ALL
+            .into_iter()
+            .filter(|b| b.is_available())
+            .collect()
     }
 
     /// The fastest backend this CPU can run.
     #[must_use]
     pub fn best() -> Backend {
-        Backend::ALL.into_iter().rev().find(|b| b.is_available()).unwrap_or(Backend::Scalar)
+        Backend::ALL
+            .into_iter()
+            .rev()
+            .find(|b| b.is_available())
+            .unwrap_or(Backend::Scalar)
     }
 
     /// Number of f32 lanes in one vector of this backend.
@@ -102,7 +114,11 @@ pub struct ParseBackendError {
 
 impl fmt::Display for ParseBackendError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown backend `{}` (expected one of: scalar, sse2, avx2, avx512)", self.input)
+        write!(
+            f,
+            "unknown backend `{}` (expected one of: scalar, sse2, avx2, avx512)",
+            self.input
+        )
     }
 }
 
@@ -122,6 +138,8 @@ impl FromStr for Backend {
         Backend::ALL
             .into_iter()
             .find(|b| b.name().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| ParseBackendError { input: s.to_owned() })
+            .ok_or_else(|| ParseBackendError {
+                input: s.to_owned(),
+            })
     }
 }

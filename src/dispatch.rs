@@ -55,7 +55,9 @@ impl Kernels {
     #[must_use]
     pub fn best() -> Kernels {
         static BEST: std::sync::OnceLock<Backend> = std::sync::OnceLock::new();
-        Kernels { backend: *BEST.get_or_init(Backend::best) }
+        Kernels {
+            backend: *BEST.get_or_init(Backend::best),
+        }
     }
 
     /// The backend this handle runs on.

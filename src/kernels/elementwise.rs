@@ -26,8 +26,10 @@ pub(crate) unsafe fn map<S: Simd, const K: usize>(
         // SAFETY: `i + UNROLL * l <= n`: every load and store below stays within the `n` valid values. All
         // loads of an iteration happen before its stores, so an exactly aliased `dst` is read before written.
         unsafe {
-            let x: [[S::V; K]; UNROLL] = core::array::from_fn(|j| load_all(s, src, i + j * l));
-            let y = x.map(&f);
+            let mut y = [s.splat(0.0); UNROLL];
+            for (j, v) in y.iter_mut().enumerate() {
+                *v = f(load_all(s, src, i + j * l));
+            }
             for (j, v) in y.into_iter().enumerate() {
                 s.store(dst.add(i + j * l), v);
             }
@@ -41,7 +43,13 @@ pub(crate) unsafe fn map<S: Simd, const K: usize>(
     }
     if i < n {
         // SAFETY: `n - i < l` values remain at offset `i`; partial loads/stores touch only those.
-        unsafe { s.store_partial(dst.add(i), n - i, f(load_all_partial(s, src, i, n - i, 0.0))) };
+        unsafe {
+            s.store_partial(
+                dst.add(i),
+                n - i,
+                f(load_all_partial(s, src, i, n - i, 0.0)),
+            )
+        };
     }
 }
 
@@ -90,39 +98,149 @@ impl Op for MapOp {
 
     #[inline(always)]
     fn run<S: Simd>(self, s: S) {
-        let Self { func, src: [a, b, c], dst, n } = self;
+        let Self {
+            func,
+            src: [a, b, c],
+            dst,
+            n,
+        } = self;
         // SAFETY: (every arm) the safe API validated that each stream used by `func` holds `n` values, `dst`
         // is writable for `n` values, and `dst` aliases an input only exactly (in-place forms).
         unsafe {
             match func {
-                Func::Add => map(s, [a, b], dst, n, |[x, y]| s.add(x, y)),
-                Func::Sub => map(s, [a, b], dst, n, |[x, y]| s.sub(x, y)),
-                Func::Mul => map(s, [a, b], dst, n, |[x, y]| s.mul(x, y)),
-                Func::Div => map(s, [a, b], dst, n, |[x, y]| s.div(x, y)),
+                Func::Add => map(
+                    s,
+                    [a, b],
+                    dst,
+                    n,
+                    #[inline(always)]
+                    |[x, y]| s.add(x, y),
+                ),
+                Func::Sub => map(
+                    s,
+                    [a, b],
+                    dst,
+                    n,
+                    #[inline(always)]
+                    |[x, y]| s.sub(x, y),
+                ),
+                Func::Mul => map(
+                    s,
+                    [a, b],
+                    dst,
+                    n,
+                    #[inline(always)]
+                    |[x, y]| s.mul(x, y),
+                ),
+                Func::Div => map(
+                    s,
+                    [a, b],
+                    dst,
+                    n,
+                    #[inline(always)]
+                    |[x, y]| s.div(x, y),
+                ),
                 Func::Lerp(t) => {
                     let t = s.splat(t);
-                    map(s, [a, b], dst, n, |[x, y]| s.mul_add_fast(t, s.sub(y, x), x));
+                    map(
+                        s,
+                        [a, b],
+                        dst,
+                        n,
+                        #[inline(always)]
+                        |[x, y]| s.mul_add_fast(t, s.sub(y, x), x),
+                    );
                 }
-                Func::Fma => map(s, [a, b, c], dst, n, |[x, y, z]| s.mul_add(x, y, z)),
+                Func::Fma => map(
+                    s,
+                    [a, b, c],
+                    dst,
+                    n,
+                    #[inline(always)]
+                    |[x, y, z]| s.mul_add(x, y, z),
+                ),
                 Func::Abs => {
                     let m = s.splat(f32::from_bits(0x7fff_ffff));
-                    map(s, [a], dst, n, |[x]| s.and(x, m));
+                    map(
+                        s,
+                        [a],
+                        dst,
+                        n,
+                        #[inline(always)]
+                        |[x]| s.and(x, m),
+                    );
                 }
                 // `max(0, x)` returns x when x is NaN (second operand), as NumPy's relu does.
-                Func::Relu => map(s, [a], dst, n, |[x]| s.max(s.splat(0.0), x)),
+                Func::Relu => map(
+                    s,
+                    [a],
+                    dst,
+                    n,
+                    #[inline(always)]
+                    |[x]| s.max(s.splat(0.0), x),
+                ),
                 Func::Scale(k) => {
                     let k = s.splat(k);
-                    map(s, [a], dst, n, |[x]| s.mul(x, k));
+                    map(
+                        s,
+                        [a],
+                        dst,
+                        n,
+                        #[inline(always)]
+                        |[x]| s.mul(x, k),
+                    );
                 }
                 Func::Clamp(lo, hi) => {
                     let (lo, hi) = (s.splat(lo), s.splat(hi));
-                    map(s, [a], dst, n, |[x]| s.min(hi, s.max(lo, x)));
+                    map(
+                        s,
+                        [a],
+                        dst,
+                        n,
+                        #[inline(always)]
+                        |[x]| s.min(hi, s.max(lo, x)),
+                    );
                 }
-                Func::Exp => map(s, [a], dst, n, |[x]| math::exp(s, x)),
-                Func::Sigmoid => map(s, [a], dst, n, |[x]| math::sigmoid(s, x)),
-                Func::Tanh => map(s, [a], dst, n, |[x]| math::tanh(s, x)),
-                Func::Gelu => map(s, [a], dst, n, |[x]| math::gelu(s, x)),
-                Func::Swish => map(s, [a], dst, n, |[x]| math::swish(s, x)),
+                Func::Exp => map(
+                    s,
+                    [a],
+                    dst,
+                    n,
+                    #[inline(always)]
+                    |[x]| math::exp(s, x),
+                ),
+                Func::Sigmoid => map(
+                    s,
+                    [a],
+                    dst,
+                    n,
+                    #[inline(always)]
+                    |[x]| math::sigmoid(s, x),
+                ),
+                Func::Tanh => map(
+                    s,
+                    [a],
+                    dst,
+                    n,
+                    #[inline(always)]
+                    |[x]| math::tanh(s, x),
+                ),
+                Func::Gelu => map(
+                    s,
+                    [a],
+                    dst,
+                    n,
+                    #[inline(always)]
+                    |[x]| math::gelu(s, x),
+                ),
+                Func::Swish => map(
+                    s,
+                    [a],
+                    dst,
+                    n,
+                    #[inline(always)]
+                    |[x]| math::swish(s, x),
+                ),
             }
         }
     }

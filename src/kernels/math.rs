@@ -48,7 +48,14 @@ pub(crate) fn exp_parts<S: Simd>(s: S, x: S::V) -> (S::V, S::V) {
     let p = poly(
         s,
         r,
-        [1.987_569_2e-4, 1.398_199_9e-3, 8.333_452e-3, 4.166_579_6e-2, 1.666_666_5e-1, 5.000_000_1e-1],
+        [
+            1.987_569_2e-4,
+            1.398_199_9e-3,
+            8.333_452e-3,
+            4.166_579_6e-2,
+            1.666_666_5e-1,
+            5.000_000_1e-1,
+        ],
     );
     let p = s.add(s.mul_add_fast(p, s.mul(r, r), r), s.splat(1.0));
     (p, n)
@@ -105,7 +112,17 @@ pub(crate) fn tanh<S: Simd>(s: S, x: S::V) -> S::V {
     let ax = s.and(x, s.splat(f32::from_bits(0x7fff_ffff)));
     // |x| < 0.625: x + x·z·P(z), z = x².
     let z = s.mul(x, x);
-    let p = poly(s, z, [-5.704_988_7e-3, 2.063_908_9e-2, -5.373_971_6e-2, 1.333_144_2e-1, -3.333_328_2e-1]);
+    let p = poly(
+        s,
+        z,
+        [
+            -5.704_988_7e-3,
+            2.063_908_9e-2,
+            -5.373_971_6e-2,
+            1.333_144_2e-1,
+            -3.333_328_2e-1,
+        ],
+    );
     let small = s.mul_add_fast(s.mul(p, z), x, x);
     // |x| >= 0.625: 1 - 2/(e^{2|x|} + 1), sign restored; e^{2|x|} = inf gives exactly 1.
     let e = exp(s, s.add(ax, ax));
@@ -117,8 +134,21 @@ pub(crate) fn tanh<S: Simd>(s: S, x: S::V) -> S::V {
 // FreeBSD s_erff.c coefficients (Sun Microsystems, freely distributable; see the module docs).
 const ERX: f32 = 8.450_629_1e-1;
 /// erf on [0, 0.84375]: erf(v) = v + v·PP(v²)/QQ(v²).
-const PP: [f32; 5] = [-2.376_301_7e-5, -5.770_270_2e-3, -2.848_175e-2, -3.250_421e-1, 1.283_791_7e-1];
-const QQ: [f32; 6] = [-3.960_228_2e-6, 1.324_947_4e-4, 5.081_306_2e-3, 6.502_225e-2, 3.979_172e-1, 1.0];
+const PP: [f32; 5] = [
+    -2.376_301_7e-5,
+    -5.770_270_2e-3,
+    -2.848_175e-2,
+    -3.250_421e-1,
+    1.283_791_7e-1,
+];
+const QQ: [f32; 6] = [
+    -3.960_228_2e-6,
+    1.324_947_4e-4,
+    5.081_306_2e-3,
+    6.502_225e-2,
+    3.979_172e-1,
+    1.0,
+];
 /// erfc on [0.84375, 1.25]: erfc(v) = 1 - ERX - PA(s)/QA(s), s = v - 1.
 const PA: [f32; 7] = [
     -2.166_375_5e-3,
@@ -129,8 +159,15 @@ const PA: [f32; 7] = [
     4.148_561e-1,
     -2.362_118_6e-3,
 ];
-const QA: [f32; 7] =
-    [1.198_45e-2, 1.363_708_4e-2, 1.261_712_2e-1, 7.182_865_6e-2, 5.403_979_4e-1, 1.064_208_8e-1, 1.0];
+const QA: [f32; 7] = [
+    1.198_45e-2,
+    1.363_708_4e-2,
+    1.261_712_2e-1,
+    7.182_865_6e-2,
+    5.403_979_4e-1,
+    1.064_208_8e-1,
+    1.0,
+];
 /// erfc on [1.25, 1/0.35] and [1/0.35, 28]: erfc(v) = exp(-v² - 0.5625 + R(1/v²)/S(1/v²)) / v.
 const RA: [f32; 8] = [
     -9.814_329e0,
@@ -153,8 +190,16 @@ const SA: [f32; 9] = [
     1.965_127_2e1,
     1.0,
 ];
-const RB: [f32; 8] =
-    [0.0, -4.835_192e2, -1.025_095_1e3, -6.375_664_7e2, -1.606_363_8e2, -1.775_795_6e1, -7.992_833e-1, -9.864_943e-3];
+const RB: [f32; 8] = [
+    0.0,
+    -4.835_192e2,
+    -1.025_095_1e3,
+    -6.375_664_7e2,
+    -1.606_363_8e2,
+    -1.775_795_6e1,
+    -7.992_833e-1,
+    -9.864_943e-3,
+];
 const SB: [f32; 9] = [
     0.0,
     -2.244_095_2e1,
@@ -170,10 +215,9 @@ const SB: [f32; 9] = [
 /// Horner over coefficient sets chosen per lane: `m ? a : b`.
 #[inline(always)]
 fn poly_select<S: Simd, const N: usize>(s: S, x: S::V, m: S::M, a: [f32; N], b: [f32; N]) -> S::V {
-    let c = |i: usize| s.select(m, s.splat(a[i]), s.splat(b[i]));
-    let mut acc = c(0);
+    let mut acc = s.select(m, s.splat(a[0]), s.splat(b[0]));
     for i in 1..N {
-        acc = s.mul_add_fast(acc, x, c(i));
+        acc = s.mul_add_fast(acc, x, s.select(m, s.splat(a[i]), s.splat(b[i])));
     }
     acc
 }
@@ -217,7 +261,10 @@ pub(crate) fn gelu<S: Simd>(s: S, x: S::V) -> S::V {
     let w = s.and(ax, s.splat(f32::from_bits(0xffff_e000)));
     let inv_v2 = s.div(one, s.mul(vh, vh));
     let near = s.lt(vh, s.splat(1.0 / 0.35));
-    let rs = s.div(poly_select(s, inv_v2, near, RA, RB), poly_select(s, inv_v2, near, SA, SB));
+    let rs = s.div(
+        poly_select(s, inv_v2, near, RA, RB),
+        poly_select(s, inv_v2, near, SA, SB),
+    );
     let arg1 = s.sub(s.mul(s.mul(w, w), s.splat(-0.5)), s.splat(0.5625));
     let (p1, n1) = exp_parts(s, arg1);
     let arg2 = s.mul_add_fast(s.mul(s.sub(w, ax), s.add(w, ax)), half, rs);
@@ -228,6 +275,10 @@ pub(crate) fn gelu<S: Simd>(s: S, x: S::V) -> S::V {
     let m = s.select(in2, s.mul(s.mul(half, ax), q2), tail);
     let k = s.select(in2, zero, n1);
     // x < 0: gelu = -m; x >= 0: gelu = x - m (m is tiny relative to x there).
-    let r_far = s.select(neg, s.xor(scale(s, m, k), s.splat(-0.0)), s.sub(x, scale(s, m, k)));
+    let r_far = s.select(
+        neg,
+        s.xor(scale(s, m, k), s.splat(-0.0)),
+        s.sub(x, scale(s, m, k)),
+    );
     s.select(s.lt(vh, s.splat(0.84375)), r1, r_far)
 }

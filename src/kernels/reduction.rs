@@ -44,7 +44,9 @@ pub(crate) unsafe fn sum_blocked<S: Simd, const K: usize>(
         }
         if i < end {
             // SAFETY: `end - i < l` values remain; only they are read.
-            acc[1] = step(acc[1], unsafe { load_all_partial(s, src, i, end - i, fill) });
+            acc[1] = step(acc[1], unsafe {
+                load_all_partial(s, src, i, end - i, fill)
+            });
             i = end;
         }
         total += s.reduce_add_f64(s.add(s.add(acc[0], acc[1]), s.add(acc[2], acc[3])));
@@ -72,26 +74,29 @@ pub(crate) unsafe fn extreme<S: Simd>(
     let mut nan = s.unord(first, first);
     let mut i = 0;
     while i + ACC * l <= n {
-        // SAFETY: `i + ACC * l <= n`.
-        let x: [S::V; ACC] = core::array::from_fn(|j| map(unsafe { s.load(a.add(i + j * l)) }));
+        let mut x = [first; ACC];
+        for (j, v) in x.iter_mut().enumerate() {
+            // SAFETY: `i + ACC * l <= n`.
+            *v = map(unsafe { s.load(a.add(i + j * l)) });
+        }
         nan = s.mask_or(nan, s.mask_or(s.unord(x[0], x[1]), s.unord(x[2], x[3])));
         for j in 0..ACC {
             acc[j] = pick(acc[j], x[j]);
         }
         i += ACC * l;
     }
-    let mut last = |x: S::V| {
-        nan = s.mask_or(nan, s.unord(x, x));
-        acc[0] = pick(acc[0], x);
-    };
     while i + l <= n {
         // SAFETY: `i + l <= n`.
-        last(map(unsafe { s.load(a.add(i)) }));
+        let x = map(unsafe { s.load(a.add(i)) });
+        nan = s.mask_or(nan, s.unord(x, x));
+        acc[0] = pick(acc[0], x);
         i += l;
     }
     if i < n {
         // SAFETY: `n - i < l` values remain; lanes past them repeat `a[0]`, which cannot change the result.
-        last(map(unsafe { s.load_partial(a.add(i), n - i, *a) }));
+        let x = map(unsafe { s.load_partial(a.add(i), n - i, *a) });
+        nan = s.mask_or(nan, s.unord(x, x));
+        acc[0] = pick(acc[0], x);
     }
     if s.mask_bits(nan) != 0 {
         return f32::NAN;
@@ -99,12 +104,35 @@ pub(crate) unsafe fn extreme<S: Simd>(
     s.reduce_with(pick(pick(acc[0], acc[1]), pick(acc[2], acc[3])), pick1)
 }
 
+/// Scalar `max` with `maxps` semantics (for the horizontal step).
+pub(crate) fn max1(x: f32, y: f32) -> f32 {
+    if x > y {
+        x
+    } else {
+        y
+    }
+}
+
+/// Scalar `min` with `minps` semantics.
+fn min1(x: f32, y: f32) -> f32 {
+    if x < y {
+        x
+    } else {
+        y
+    }
+}
+
 /// Index of the first element for which `pred` holds, if any.
 ///
 /// # Safety
 /// `a` must be valid for reading `n` values.
 #[inline(always)]
-pub(crate) unsafe fn find_first<S: Simd>(s: S, a: *const f32, n: usize, pred: impl Fn(S::V) -> S::M) -> Option<usize> {
+pub(crate) unsafe fn find_first<S: Simd>(
+    s: S,
+    a: *const f32,
+    n: usize,
+    pred: impl Fn(S::V) -> S::M,
+) -> Option<usize> {
     let l = S::LANES;
     let mut i = 0;
     while i + l <= n {
@@ -117,7 +145,8 @@ pub(crate) unsafe fn find_first<S: Simd>(s: S, a: *const f32, n: usize, pred: im
     }
     if i < n {
         // SAFETY: `n - i < l` values remain; lanes past them are masked off below.
-        let bits = s.mask_bits(pred(unsafe { s.load_partial(a.add(i), n - i, f32::NAN) })) & ((1 << (n - i)) - 1);
+        let bits = s.mask_bits(pred(unsafe { s.load_partial(a.add(i), n - i, f32::NAN) }))
+            & ((1 << (n - i)) - 1);
         if bits != 0 {
             return Some(i + bits.trailing_zeros() as usize);
         }
@@ -152,10 +181,38 @@ impl Op for SumOp {
         // SAFETY: (every arm) the safe API validated that `a` (and `b` for dot) hold `n` values.
         unsafe {
             match kind {
-                SumKind::Sum => sum_blocked(s, [a], n, 0.0, |acc, [x]| s.add(acc, x)),
-                SumKind::Dot => sum_blocked(s, [a, b], n, 0.0, |acc, [x, y]| s.mul_add_fast(x, y, acc)),
-                SumKind::NormL1 => sum_blocked(s, [a], n, 0.0, |acc, [x]| s.add(acc, s.and(x, abs))),
-                SumKind::NormL2Squared => sum_blocked(s, [a], n, 0.0, |acc, [x]| s.mul_add_fast(x, x, acc)),
+                SumKind::Sum => sum_blocked(
+                    s,
+                    [a],
+                    n,
+                    0.0,
+                    #[inline(always)]
+                    |acc, [x]| s.add(acc, x),
+                ),
+                SumKind::Dot => sum_blocked(
+                    s,
+                    [a, b],
+                    n,
+                    0.0,
+                    #[inline(always)]
+                    |acc, [x, y]| s.mul_add_fast(x, y, acc),
+                ),
+                SumKind::NormL1 => sum_blocked(
+                    s,
+                    [a],
+                    n,
+                    0.0,
+                    #[inline(always)]
+                    |acc, [x]| s.add(acc, s.and(x, abs)),
+                ),
+                SumKind::NormL2Squared => sum_blocked(
+                    s,
+                    [a],
+                    n,
+                    0.0,
+                    #[inline(always)]
+                    |acc, [x]| s.mul_add_fast(x, x, acc),
+                ),
             }
         }
     }
@@ -190,20 +247,40 @@ impl Op for ExtremeOp {
     #[inline(always)]
     fn run<S: Simd>(self, s: S) -> Extreme {
         let Self { kind, a, n } = self;
-        let id = |x| x;
-        let max = |x, y| s.max(x, y);
-        let min = |x, y| s.min(x, y);
-        let max1 = |x: f32, y: f32| if x > y { x } else { y };
-        let min1 = |x: f32, y: f32| if x < y { x } else { y };
+        let abs = s.splat(f32::from_bits(0x7fff_ffff));
         // SAFETY: (every call) the safe API validated `n >= 1` and that `a` holds `n` values.
         let value = unsafe {
             match kind {
-                ExtremeKind::Max | ExtremeKind::ArgMax => extreme(s, a, n, max, max1, id),
-                ExtremeKind::Min | ExtremeKind::ArgMin => extreme(s, a, n, min, min1, id),
-                ExtremeKind::AbsMax => {
-                    let abs = s.splat(f32::from_bits(0x7fff_ffff));
-                    extreme(s, a, n, max, max1, |x| s.and(x, abs))
-                }
+                ExtremeKind::Max | ExtremeKind::ArgMax => extreme(
+                    s,
+                    a,
+                    n,
+                    #[inline(always)]
+                    |x, y| s.max(x, y),
+                    max1,
+                    #[inline(always)]
+                    |x| x,
+                ),
+                ExtremeKind::Min | ExtremeKind::ArgMin => extreme(
+                    s,
+                    a,
+                    n,
+                    #[inline(always)]
+                    |x, y| s.min(x, y),
+                    min1,
+                    #[inline(always)]
+                    |x| x,
+                ),
+                ExtremeKind::AbsMax => extreme(
+                    s,
+                    a,
+                    n,
+                    #[inline(always)]
+                    |x, y| s.max(x, y),
+                    max1,
+                    #[inline(always)]
+                    |x| s.and(x, abs),
+                ),
             }
         };
         let index = match kind {
@@ -213,9 +290,21 @@ impl Op for ExtremeOp {
                 // search finds it; `unwrap_or(0)` is never taken but keeps the code panic-free.
                 unsafe {
                     if value.is_nan() {
-                        find_first(s, a, n, |x| s.unord(x, x))
+                        find_first(
+                            s,
+                            a,
+                            n,
+                            #[inline(always)]
+                            |x| s.unord(x, x),
+                        )
                     } else {
-                        find_first(s, a, n, |x| s.eq(x, target))
+                        find_first(
+                            s,
+                            a,
+                            n,
+                            #[inline(always)]
+                            |x| s.eq(x, target),
+                        )
                     }
                 }
                 .unwrap_or(0)

@@ -2,7 +2,7 @@
 
 use super::elementwise::map;
 use super::math::exp;
-use super::reduction::{extreme, sum_blocked};
+use super::reduction::{extreme, max1, sum_blocked};
 use crate::dispatch::Op;
 use crate::simd::Simd;
 
@@ -26,18 +26,62 @@ impl Op for SoftmaxOp {
         // SAFETY: (whole body) the safe API validated that `src` and `dst` hold `n >= 1` values; `dst` may equal
         // `src` (in-place form), which `map` supports; the sum over `dst` reads only what was written.
         unsafe {
-            let m = extreme(s, src, n, |x, y| s.max(x, y), |x: f32, y: f32| if x > y { x } else { y }, |x| x);
+            let m = extreme(
+                s,
+                src,
+                n,
+                #[inline(always)]
+                |x, y| s.max(x, y),
+                max1,
+                #[inline(always)]
+                |x| x,
+            );
             let mv = s.splat(m);
             if log {
                 // log_softmax(x) = (x - m) - ln Σ exp(x - m); NaN anywhere makes m NaN and every output NaN.
-                let total = sum_blocked(s, [src], n, f32::NEG_INFINITY, |acc, [x]| s.add(acc, exp(s, s.sub(x, mv))));
+                let total = sum_blocked(
+                    s,
+                    [src],
+                    n,
+                    f32::NEG_INFINITY,
+                    #[inline(always)]
+                    |acc, [x]| s.add(acc, exp(s, s.sub(x, mv))),
+                );
                 let lse = s.splat(total.ln() as f32);
-                map(s, [src], dst, n, |[x]| s.sub(s.sub(x, mv), lse));
+                map(
+                    s,
+                    [src],
+                    dst,
+                    n,
+                    #[inline(always)]
+                    |[x]| s.sub(s.sub(x, mv), lse),
+                );
             } else {
-                map(s, [src], dst, n, |[x]| exp(s, s.sub(x, mv)));
-                let total = sum_blocked(s, [dst.cast_const()], n, 0.0, |acc, [x]| s.add(acc, x));
+                map(
+                    s,
+                    [src],
+                    dst,
+                    n,
+                    #[inline(always)]
+                    |[x]| exp(s, s.sub(x, mv)),
+                );
+                let total = sum_blocked(
+                    s,
+                    [dst.cast_const()],
+                    n,
+                    0.0,
+                    #[inline(always)]
+                    |acc, [x]| s.add(acc, x),
+                );
                 let r = s.splat((1.0 / total) as f32);
-                map(s, [dst.cast_const()], dst, n, |[x]| s.mul(x, r));
+                map(
+                    s,
+                    [dst.cast_const()],
+                    dst,
+                    n,
+                    #[inline(always)]
+                    |[x]| s.mul(x, r),
+                );
             }
         }
     }

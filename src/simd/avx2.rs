@@ -2,12 +2,13 @@
 
 use super::Simd;
 use core::arch::x86_64::{
-    __m256, __m256i, _mm256_add_epi32, _mm256_add_ps, _mm256_and_ps, _mm256_blendv_ps, _mm256_castsi256_ps,
-    _mm256_cmp_ps, _mm256_cvttps_epi32, _mm256_div_ps, _mm256_fmadd_ps, _mm256_fmsub_ps, _mm256_loadu_ps,
-    _mm256_loadu_si256, _mm256_maskload_ps, _mm256_maskstore_ps, _mm256_max_ps, _mm256_min_ps,
-    _mm256_movemask_ps, _mm256_mul_ps, _mm256_or_ps, _mm256_round_ps, _mm256_set1_epi32, _mm256_set1_ps,
-    _mm256_slli_epi32, _mm256_storeu_ps, _mm256_sub_ps, _mm256_xor_ps, _CMP_EQ_OQ, _CMP_LT_OQ, _CMP_UNORD_Q,
-    _MM_FROUND_NO_EXC, _MM_FROUND_TO_NEAREST_INT,
+    __m256, __m256i, _mm256_add_epi32, _mm256_add_ps, _mm256_and_ps, _mm256_blendv_ps,
+    _mm256_castsi256_ps, _mm256_cmp_ps, _mm256_cvttps_epi32, _mm256_div_ps, _mm256_fmadd_ps,
+    _mm256_fmsub_ps, _mm256_loadu_ps, _mm256_loadu_si256, _mm256_maskload_ps, _mm256_maskstore_ps,
+    _mm256_max_ps, _mm256_min_ps, _mm256_movemask_ps, _mm256_mul_ps, _mm256_or_ps, _mm256_round_ps,
+    _mm256_set1_epi32, _mm256_set1_ps, _mm256_slli_epi32, _mm256_storeu_ps, _mm256_sub_ps,
+    _mm256_xor_ps, _CMP_EQ_OQ, _CMP_LT_OQ, _CMP_UNORD_Q, _MM_FROUND_NO_EXC,
+    _MM_FROUND_TO_NEAREST_INT,
 };
 
 /// Token proving AVX2 and FMA are available.
@@ -64,7 +65,13 @@ unsafe impl Simd for Avx2 {
         let m = self.first_n(n);
         // SAFETY: `maskload` touches only the lanes enabled in `m`, i.e. the `n` values the caller guarantees
         // readable (masked-off lanes never fault); avx2 detected.
-        unsafe { _mm256_blendv_ps(self.splat(fill), _mm256_maskload_ps(p, m), _mm256_castsi256_ps(m)) }
+        unsafe {
+            _mm256_blendv_ps(
+                self.splat(fill),
+                _mm256_maskload_ps(p, m),
+                _mm256_castsi256_ps(m),
+            )
+        }
     }
     #[inline(always)]
     unsafe fn store_partial(self, p: *mut f32, n: usize, v: __m256) {

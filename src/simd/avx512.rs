@@ -5,8 +5,8 @@ use super::Simd;
 use core::arch::x86_64::{
     __m512, __mmask16, _mm512_add_epi32, _mm512_add_ps, _mm512_and_si512, _mm512_castps_si512,
     _mm512_castsi512_ps, _mm512_cmp_ps_mask, _mm512_cvttps_epi32, _mm512_div_ps, _mm512_fmadd_ps,
-    _mm512_fmsub_ps, _mm512_loadu_ps, _mm512_mask_blend_ps, _mm512_mask_loadu_ps, _mm512_mask_storeu_ps,
-    _mm512_max_ps, _mm512_min_ps, _mm512_mul_ps, _mm512_or_si512,
+    _mm512_fmsub_ps, _mm512_loadu_ps, _mm512_mask_blend_ps, _mm512_mask_loadu_ps,
+    _mm512_mask_storeu_ps, _mm512_max_ps, _mm512_min_ps, _mm512_mul_ps, _mm512_or_si512,
     _mm512_roundscale_ps, _mm512_set1_epi32, _mm512_set1_ps, _mm512_slli_epi32, _mm512_storeu_ps,
     _mm512_sub_ps, _mm512_xor_si512, _CMP_EQ_OQ, _CMP_LT_OQ, _CMP_UNORD_Q, _MM_FROUND_NO_EXC,
     _MM_FROUND_TO_NEAREST_INT,
@@ -110,17 +110,32 @@ unsafe impl Simd for Avx512 {
     #[inline(always)]
     fn and(self, a: __m512, b: __m512) -> __m512 {
         // SAFETY: an `Avx512` token exists only when avx512f was detected.
-        unsafe { _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(a), _mm512_castps_si512(b))) }
+        unsafe {
+            _mm512_castsi512_ps(_mm512_and_si512(
+                _mm512_castps_si512(a),
+                _mm512_castps_si512(b),
+            ))
+        }
     }
     #[inline(always)]
     fn or(self, a: __m512, b: __m512) -> __m512 {
         // SAFETY: an `Avx512` token exists only when avx512f was detected.
-        unsafe { _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(a), _mm512_castps_si512(b))) }
+        unsafe {
+            _mm512_castsi512_ps(_mm512_or_si512(
+                _mm512_castps_si512(a),
+                _mm512_castps_si512(b),
+            ))
+        }
     }
     #[inline(always)]
     fn xor(self, a: __m512, b: __m512) -> __m512 {
         // SAFETY: an `Avx512` token exists only when avx512f was detected.
-        unsafe { _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(a), _mm512_castps_si512(b))) }
+        unsafe {
+            _mm512_castsi512_ps(_mm512_xor_si512(
+                _mm512_castps_si512(a),
+                _mm512_castps_si512(b),
+            ))
+        }
     }
     #[inline(always)]
     fn round(self, a: __m512) -> __m512 {

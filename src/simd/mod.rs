@@ -7,12 +7,19 @@
 //!
 //! Kernels (in `crate::kernels`) are written once, generically over `S: Simd`. The ISA files in this folder
 //! contain no kernel logic: one intrinsic (or a couple) per method. Only this folder touches `core::arch`.
+//!
+//! **Inlining rule.** The primitives carry no `#[target_feature]` of their own: they only become AVX code once
+//! inlined into a backend's entry point. So everything between an entry point and a primitive must be
+//! `#[inline(always)]`: generic kernel functions, helper functions, and closures (written
+//! `#[inline(always)] |x| …` at the call site). No std combinators (`array::map`, `from_fn`) on vectors in
+//! kernels: they are separate functions without the target features, and each intrinsic inside them would
+//! become a call (measured: AVX2 `exp` 25x slower than SSE2 before this rule).
 
-pub(crate) mod scalar;
 #[cfg(target_arch = "x86_64")]
 pub(crate) mod avx2;
 #[cfg(target_arch = "x86_64")]
 pub(crate) mod avx512;
+pub(crate) mod scalar;
 #[cfg(target_arch = "x86_64")]
 pub(crate) mod sse2;
 
@@ -144,20 +151,26 @@ pub(crate) unsafe trait Simd: Copy {
     /// (valid while `|a|, |b| < 2^100`); backends with FMA override it with `lo = fma(a, b, -hi)`.
     #[inline(always)]
     fn two_prod(self, a: Self::V, b: Self::V) -> (Self::V, Self::V) {
-        let split = |x: Self::V| {
-            let t = self.mul(self.splat(4097.0), x);
-            let hi = self.sub(t, self.sub(t, x));
-            (hi, self.sub(x, hi))
-        };
         let p = self.mul(a, b);
-        let (ah, al) = split(a);
-        let (bh, bl) = split(b);
+        let (ah, al) = veltkamp_split(self, a);
+        let (bh, bl) = veltkamp_split(self, b);
         let e = self.add(
-            self.add(self.add(self.sub(self.mul(ah, bh), p), self.mul(ah, bl)), self.mul(al, bh)),
+            self.add(
+                self.add(self.sub(self.mul(ah, bh), p), self.mul(ah, bl)),
+                self.mul(al, bh),
+            ),
             self.mul(al, bl),
         );
         (p, e)
     }
+}
+
+/// Veltkamp's split of `x` into a 12-bit high part and the exact remainder (for Dekker's product).
+#[inline(always)]
+fn veltkamp_split<S: Simd>(s: S, x: S::V) -> (S::V, S::V) {
+    let t = s.mul(s.splat(4097.0), x);
+    let hi = s.sub(t, s.sub(t, x));
+    (hi, s.sub(x, hi))
 }
 
 /// Generates the one `#[target_feature]` entry point of a backend: it creates the token (sound because

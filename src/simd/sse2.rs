@@ -2,10 +2,10 @@
 
 use super::Simd;
 use core::arch::x86_64::{
-    __m128, _mm_add_epi32, _mm_add_ps, _mm_and_ps, _mm_castsi128_ps, _mm_cmpeq_ps, _mm_cmplt_ps,
-    _mm_cmpunord_ps, _mm_cvtepi32_ps, _mm_cvtps_epi32, _mm_cvttps_epi32, _mm_div_ps, _mm_loadu_ps,
-    _mm_max_ps, _mm_min_ps, _mm_movemask_ps, _mm_mul_ps, _mm_or_ps, _mm_set1_epi32, _mm_set1_ps,
-    _mm_slli_epi32, _mm_storeu_ps, _mm_sub_ps, _mm_xor_ps, _mm_andnot_ps,
+    __m128, _mm_add_epi32, _mm_add_ps, _mm_and_ps, _mm_andnot_ps, _mm_castsi128_ps, _mm_cmpeq_ps,
+    _mm_cmplt_ps, _mm_cmpunord_ps, _mm_cvtepi32_ps, _mm_cvtps_epi32, _mm_cvttps_epi32, _mm_div_ps,
+    _mm_loadu_ps, _mm_max_ps, _mm_min_ps, _mm_movemask_ps, _mm_mul_ps, _mm_or_ps, _mm_set1_epi32,
+    _mm_set1_ps, _mm_slli_epi32, _mm_storeu_ps, _mm_sub_ps, _mm_xor_ps,
 };
 
 /// Token proving SSE2 is available (always true on x86_64, still checked).
@@ -121,7 +121,12 @@ unsafe impl Simd for Sse2 {
     #[inline(always)]
     fn pow2i(self, n: __m128) -> __m128 {
         // SAFETY: an `Sse2` token exists only when sse2 was detected.
-        unsafe { _mm_castsi128_ps(_mm_slli_epi32::<23>(_mm_add_epi32(_mm_cvttps_epi32(n), _mm_set1_epi32(127)))) }
+        unsafe {
+            _mm_castsi128_ps(_mm_slli_epi32::<23>(_mm_add_epi32(
+                _mm_cvttps_epi32(n),
+                _mm_set1_epi32(127),
+            )))
+        }
     }
     #[inline(always)]
     fn lt(self, a: __m128, b: __m128) -> __m128 {

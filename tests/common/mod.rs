@@ -13,13 +13,26 @@ pub fn kernels() -> Vec<Kernels> {
     let available = Backend::available();
     if let Ok(list) = std::env::var("LANES_REQUIRE_BACKENDS") {
         for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            let b: Backend = name.parse().unwrap_or_else(|e| panic!("LANES_REQUIRE_BACKENDS: {e}"));
-            assert!(available.contains(&b), "LANES_REQUIRE_BACKENDS wants `{b}` but this CPU only has {available:?}");
+            let b: Backend = name
+                .parse()
+                .unwrap_or_else(|e| panic!("LANES_REQUIRE_BACKENDS: {e}"));
+            assert!(
+                available.contains(&b),
+                "LANES_REQUIRE_BACKENDS wants `{b}` but this CPU only has {available:?}"
+            );
         }
     }
-    let skipped: Vec<_> = Backend::ALL.iter().filter(|b| !available.contains(b)).collect();
-    eprintln!("lanes tests: running backends {available:?}; not available here (not tested): {skipped:?}");
-    available.into_iter().map(|b| Kernels::new(b).expect("available backend")).collect()
+    let skipped: Vec<_> = Backend::ALL
+        .iter()
+        .filter(|b| !available.contains(b))
+        .collect();
+    eprintln!(
+        "lanes tests: running backends {available:?}; not available here (not tested): {skipped:?}"
+    );
+    available
+        .into_iter()
+        .map(|b| Kernels::new(b).expect("available backend"))
+        .collect()
 }
 
 /// Special values every kernel must handle.
@@ -33,8 +46,8 @@ pub const SPECIALS: [f32; 16] = [
     f32::NAN,
     f32::MIN_POSITIVE,
     -f32::MIN_POSITIVE,
-    1.0e-45,   // smallest subnormal
-    -3.0e-39,  // subnormal
+    1.0e-45,  // smallest subnormal
+    -3.0e-39, // subnormal
     f32::MAX,
     f32::MIN,
     1.0e-30,

@@ -6,14 +6,28 @@
 #[must_use]
 pub fn ulp_error(got: f32, want: f64) -> f64 {
     if want.is_nan() || got.is_nan() {
-        return if want.is_nan() && got.is_nan() { 0.0 } else { f64::INFINITY };
+        return if want.is_nan() && got.is_nan() {
+            0.0
+        } else {
+            f64::INFINITY
+        };
     }
     let big = 2f64.powi(128);
-    let as64 = |v: f32| if v.is_infinite() { big.copysign(f64::from(v)) } else { f64::from(v) };
+    let as64 = |v: f32| {
+        if v.is_infinite() {
+            big.copysign(f64::from(v))
+        } else {
+            f64::from(v)
+        }
+    };
     // Anything at or beyond 2^128 rounds to infinity in f32.
     let want = want.clamp(-big, big);
     let mag = want.abs().min(2f64.powi(127));
-    let ulp = if mag < 2f64.powi(-126) { 2f64.powi(-149) } else { 2f64.powi(mag.log2().floor() as i32 - 23) };
+    let ulp = if mag < 2f64.powi(-126) {
+        2f64.powi(-149)
+    } else {
+        2f64.powi(mag.log2().floor() as i32 - 23)
+    };
     (as64(got) - want).abs() / ulp
 }
 
