@@ -13,8 +13,8 @@
 mod ulp;
 
 use lanes::{Backend, Kernels};
-use ulp::{gelu64, sigmoid64, swish64, ulp_error};
 use std::time::Instant;
+use ulp::{gelu64, sigmoid64, swish64, ulp_error};
 
 type Kernel = fn(&Kernels, &[f32], &mut [f32]) -> Result<(), lanes::Error>;
 
@@ -40,9 +40,23 @@ struct Worst {
     over: u64,
 }
 
-fn check(k: Kernels, kernel: Kernel, reff: fn(f64) -> f64, stride: u64, max_ulp: f64, part: u64, parts: u64) -> Worst {
+fn check(
+    k: Kernels,
+    kernel: Kernel,
+    reff: fn(f64) -> f64,
+    stride: u64,
+    max_ulp: f64,
+    part: u64,
+    parts: u64,
+) -> Worst {
     const CHUNK: usize = 1 << 16;
-    let mut w = Worst { ulp: 0.0, input: 0.0, got: 0.0, want: 0.0, over: 0 };
+    let mut w = Worst {
+        ulp: 0.0,
+        input: 0.0,
+        got: 0.0,
+        want: 0.0,
+        over: 0,
+    };
     let (mut xs, mut ys) = (Vec::with_capacity(CHUNK), vec![0.0f32; CHUNK]);
     let total = (1u64 << 32).div_ceil(stride);
     let (lo, hi) = (total * part / parts, total * (part + 1) / parts);
@@ -61,7 +75,13 @@ fn check(k: Kernels, kernel: Kernel, reff: fn(f64) -> f64, stride: u64, max_ulp:
                 w.over += 1;
             }
             if e > w.ulp {
-                w = Worst { ulp: e, input: x, got: y, want, over: w.over };
+                w = Worst {
+                    ulp: e,
+                    input: x,
+                    got: y,
+                    want,
+                    over: w.over,
+                };
             }
         }
     }
@@ -70,14 +90,23 @@ fn check(k: Kernels, kernel: Kernel, reff: fn(f64) -> f64, stride: u64, max_ulp:
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let opt = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let opt = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
     let funcs = opt("--funcs").unwrap_or_else(|| "exp,sigmoid,tanh".into());
     let backends: Vec<Backend> = match opt("--backends") {
-        Some(list) => list.split(',').map(|b| b.parse().unwrap_or_else(|e| panic!("{e}"))).collect(),
+        Some(list) => list
+            .split(',')
+            .map(|b| b.parse().unwrap_or_else(|e| panic!("{e}")))
+            .collect(),
         None => Backend::available(),
     };
     let stride: u64 = opt("--stride").map_or(1, |s| s.parse().expect("--stride takes an integer"));
-    let max_ulp: f64 = opt("--max-ulp").map_or(4.0, |s| s.parse().expect("--max-ulp takes a number"));
+    let max_ulp: f64 =
+        opt("--max-ulp").map_or(4.0, |s| s.parse().expect("--max-ulp takes a number"));
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get) as u64;
     let mut failed = false;
     println!("| function | backend | max error (ulp) | at input | got | want | inputs over {max_ulp} ulp | seconds |");
@@ -96,7 +125,10 @@ fn main() {
                     .collect();
                 let ws: Vec<Worst> = hs.into_iter().map(|h| h.join().expect("worker")).collect();
                 let over = ws.iter().map(|w| w.over).sum();
-                let best = ws.into_iter().max_by(|a, b| a.ulp.total_cmp(&b.ulp)).expect("threads >= 1");
+                let best = ws
+                    .into_iter()
+                    .max_by(|a, b| a.ulp.total_cmp(&b.ulp))
+                    .expect("threads >= 1");
                 Worst { over, ..best }
             });
             failed |= worst.ulp > max_ulp;

@@ -44,12 +44,9 @@ pub(crate) unsafe fn map<S: Simd, const K: usize>(
     if i < n {
         // SAFETY: `n - i < l` values remain at offset `i`; partial loads/stores touch only those.
         unsafe {
-            s.store_partial(
-                dst.add(i),
-                n - i,
-                f(load_all_partial(s, src, i, n - i, 0.0)),
-            )
-        };
+            let x = load_all_partial(s, src, i, n - i, 0.0);
+            s.store_partial(dst.add(i), n - i, f(x));
+        }
     }
 }
 
