@@ -44,7 +44,9 @@ fn clamp_nan<S: Simd>(s: S, x: S::V, lo: f32, hi: f32) -> S::V {
 pub(crate) fn exp_parts<S: Simd>(s: S, x: S::V) -> (S::V, S::V) {
     let x = clamp_nan(s, x, EXP_LO, EXP_HI);
     let n = s.round(s.mul(x, s.splat(LOG2E)));
-    let r = s.sub(s.sub(x, s.mul(n, s.splat(C1))), s.mul(n, s.splat(C2)));
+    // x - n·C1 is exact (n·C1 has at most 17 bits); fused where the hardware allows, else two roundings.
+    let r = s.mul_add_fast(n, s.splat(-C1), x);
+    let r = s.mul_add_fast(n, s.splat(-C2), r);
     let p = poly(
         s,
         r,
@@ -69,11 +71,38 @@ pub(crate) fn scale<S: Simd>(s: S, v: S::V, n: S::V) -> S::V {
     s.mul(s.mul(v, s.pow2i(n1)), s.pow2i(n2))
 }
 
+/// Below this (and above `FAST_HI`) `exp` needs the two-step `scale`; in between, `n ∈ [-126, 127]` and a
+/// single `p · 2^n` is exact. Kernels test a whole vector against these bounds and take the fast path when every
+/// lane is inside (NaN lanes compare false, so they take it too and stay NaN).
+const FAST_LO: f32 = -87.0;
+const FAST_HI: f32 = 88.0;
+
+/// Whether some lane of `x` lies outside `[lo, hi]` (NaN lanes do not count).
+#[inline(always)]
+fn any_outside<S: Simd>(s: S, x: S::V, lo: f32, hi: f32) -> bool {
+    s.mask_bits(s.mask_or(s.lt(x, s.splat(lo)), s.lt(s.splat(hi), x))) != 0
+}
+
 /// `e^x`.
 #[inline(always)]
 pub(crate) fn exp<S: Simd>(s: S, x: S::V) -> S::V {
     let (p, n) = exp_parts(s, x);
-    scale(s, p, n)
+    if any_outside(s, x, FAST_LO, FAST_HI) {
+        scale(s, p, n)
+    } else {
+        s.mul(p, s.pow2i(n))
+    }
+}
+
+/// `e^x` for `x <= 0` (softmax's shifted inputs): the same result as [`exp`], the bounds test on one side only.
+#[inline(always)]
+pub(crate) fn exp_nonpositive<S: Simd>(s: S, x: S::V) -> S::V {
+    let (p, n) = exp_parts(s, x);
+    if s.mask_bits(s.lt(x, s.splat(FAST_LO))) != 0 {
+        scale(s, p, n)
+    } else {
+        s.mul(p, s.pow2i(n))
+    }
 }
 
 /// `num(x) / (1 + e^{-|x|})`, scaled so that for `x < 0` the numerator carries `e^{x}`'s mantissa: the
@@ -84,8 +113,13 @@ fn logistic_times<S: Simd>(s: S, x: S::V, num: S::V) -> S::V {
     let sign = s.splat(-0.0);
     let t = s.or(x, sign); // -|x|
     let (p, n) = exp_parts(s, t);
-    let d = s.add(one, scale(s, p, n));
     let neg = s.lt(x, s.splat(0.0));
+    if s.mask_bits(s.lt(t, s.splat(FAST_LO))) == 0 {
+        // Every lane has e^{-|x|} >= e^-87, a normal number: no split scaling needed.
+        let e = s.mul(p, s.pow2i(n));
+        return s.div(s.select(neg, s.mul(num, e), num), s.add(one, e));
+    }
+    let d = s.add(one, scale(s, p, n));
     let num = s.select(neg, s.mul(num, p), num);
     let k = s.select(neg, n, s.splat(0.0));
     scale(s, s.div(num, d), k)
@@ -124,8 +158,10 @@ pub(crate) fn tanh<S: Simd>(s: S, x: S::V) -> S::V {
         ],
     );
     let small = s.mul_add_fast(s.mul(p, z), x, x);
-    // |x| >= 0.625: 1 - 2/(e^{2|x|} + 1), sign restored; e^{2|x|} = inf gives exactly 1.
-    let e = exp(s, s.add(ax, ax));
+    // |x| >= 0.625: 1 - 2/(e^{2|x|} + 1), sign restored. For 2|x| >= 88 the result is exactly 1, so the
+    // argument is capped there and e^{2|x|} never needs the two-step scale.
+    let (p, n) = exp_parts(s, s.min(s.splat(FAST_HI), s.add(ax, ax)));
+    let e = s.mul(p, s.pow2i(n));
     let big = s.sub(one, s.div(s.splat(2.0), s.add(e, one)));
     let big = s.or(big, s.and(x, sign_mask));
     s.select(s.lt(ax, s.splat(0.625)), small, big)

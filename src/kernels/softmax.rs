@@ -1,7 +1,7 @@
 //! softmax and log_softmax: max-subtracted, three passes, sums blocked in f64.
 
 use super::elementwise::map;
-use super::math::exp;
+use super::math::exp_nonpositive;
 use super::reduction::{extreme, max1, sum_blocked};
 use crate::dispatch::Op;
 use crate::simd::Simd;
@@ -45,7 +45,7 @@ impl Op for SoftmaxOp {
                     n,
                     f32::NEG_INFINITY,
                     #[inline(always)]
-                    |acc, [x]| s.add(acc, exp(s, s.sub(x, mv))),
+                    |acc, [x]| s.add(acc, exp_nonpositive(s, s.sub(x, mv))),
                 );
                 let lse = s.splat(total.ln() as f32);
                 map(
@@ -63,7 +63,7 @@ impl Op for SoftmaxOp {
                     dst,
                     n,
                     #[inline(always)]
-                    |[x]| exp(s, s.sub(x, mv)),
+                    |[x]| exp_nonpositive(s, s.sub(x, mv)),
                 );
                 let total = sum_blocked(
                     s,
