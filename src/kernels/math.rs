@@ -47,6 +47,12 @@ pub(crate) fn exp_parts<S: Simd>(s: S, x: S::V) -> (S::V, S::V) {
     // x - n·C1 is exact (n·C1 has at most 17 bits); fused where the hardware allows, else two roundings.
     let r = s.mul_add_fast(n, s.splat(-C1), x);
     let r = s.mul_add_fast(n, s.splat(-C2), r);
+    (exp_poly(s, r), n)
+}
+
+/// `e^r` for `|r| <= ln2/2` (Cephes `expf.c` polynomial, ~1 ulp).
+#[inline(always)]
+fn exp_poly<S: Simd>(s: S, r: S::V) -> S::V {
     let p = poly(
         s,
         r,
@@ -59,11 +65,10 @@ pub(crate) fn exp_parts<S: Simd>(s: S, x: S::V) -> (S::V, S::V) {
             5.000_000_1e-1,
         ],
     );
-    let p = s.add(s.mul_add_fast(p, s.mul(r, r), r), s.splat(1.0));
-    (p, n)
+    s.add(s.mul_add_fast(p, s.mul(r, r), r), s.splat(1.0))
 }
 
-/// `v · 2^n` for integral `n ∈ [-174, 128]`: two exact steps, one final rounding (which may be subnormal).
+/// `v · 2^n` for integral `n ∈ [-252, 254]`: two exact steps, one final rounding (which may be subnormal).
 #[inline(always)]
 pub(crate) fn scale<S: Simd>(s: S, v: S::V, n: S::V) -> S::V {
     let n1 = s.round(s.mul(n, s.splat(0.5)));
@@ -204,48 +209,52 @@ const QA: [f32; 7] = [
     1.064_208_8e-1,
     1.0,
 ];
-/// erfc on [1.25, 1/0.35] and [1/0.35, 28]: erfc(v) = exp(-v² - 0.5625 + R(1/v²)/S(1/v²)) / v.
-const RA: [f32; 8] = [
-    -9.814_329e0,
-    -8.128_744e1,
-    -1.846_050_9e2,
-    -1.623_966_7e2,
-    -6.237_533e1,
-    -1.055_862_6e1,
-    -6.938_585_6e-1,
+/// erfc on [1.25, 1/0.35] and [1/0.35, 28]: erfc(v) = exp(-v² - 0.5625 + R(1/v²)/S(1/v²)) / v. Here R and S
+/// are multiplied through by z⁸ (z = v²), so R/S = RZ(z)/SZ(z) needs no `1/v²` division; RZA/SZA are
+/// `[RA0, …, RA7, 0]` and `[1, SA1, …, SA8]`, RZB/SZB likewise (highest power first).
+const RZA: [f32; 9] = [
     -9.864_944e-3,
+    -6.938_585_6e-1,
+    -1.055_862_6e1,
+    -6.237_533e1,
+    -1.623_966_7e2,
+    -1.846_050_9e2,
+    -8.128_744e1,
+    -9.814_329e0,
+    0.0,
 ];
-const SA: [f32; 9] = [
-    -6.042_441_4e-2,
-    6.570_249_6e0,
-    1.086_350_0e2,
-    4.290_081_5e2,
-    6.453_872_7e2,
-    4.345_658_9e2,
-    1.376_577_6e2,
+const SZA: [f32; 9] = [
+    1.0,
     1.965_127_2e1,
-    1.0,
+    1.376_577_6e2,
+    4.345_658_9e2,
+    6.453_872_7e2,
+    4.290_081_5e2,
+    1.086_350_0e2,
+    6.570_249_6e0,
+    -6.042_441_4e-2,
 ];
-const RB: [f32; 8] = [
-    0.0,
-    -4.835_192e2,
-    -1.025_095_1e3,
-    -6.375_664_7e2,
-    -1.606_363_8e2,
-    -1.775_795_6e1,
-    -7.992_833e-1,
+const RZB: [f32; 9] = [
     -9.864_943e-3,
-];
-const SB: [f32; 9] = [
+    -7.992_833e-1,
+    -1.775_795_6e1,
+    -1.606_363_8e2,
+    -6.375_664_7e2,
+    -1.025_095_1e3,
+    -4.835_192e2,
     0.0,
-    -2.244_095_2e1,
-    4.745_285_4e2,
-    2.553_050_3e3,
-    3.199_858_2e3,
-    1.536_729_6e3,
-    3.257_925e2,
-    3.033_806e1,
+    0.0,
+];
+const SZB: [f32; 9] = [
     1.0,
+    3.033_806e1,
+    3.257_925e2,
+    1.536_729_6e3,
+    3.199_858_2e3,
+    2.553_050_3e3,
+    4.745_285_4e2,
+    -2.244_095_2e1,
+    0.0,
 ];
 
 /// Horner over coefficient sets chosen per lane: `m ? a : b`.
@@ -259,6 +268,11 @@ fn poly_select<S: Simd, const N: usize>(s: S, x: S::V, m: S::M, a: [f32; N], b: 
 }
 
 /// GELU, exact erf form: `x · Φ(x) = x/2 · erfc(-x/√2)`.
+///
+/// Per lane one of three rational approximations applies (erf below v = 0.84375, erfc around 1, the erfc tail);
+/// all three numerators and denominators are evaluated, the lane's pair is selected, and **one** division
+/// serves them all. The tail's two exponentials `exp(-w²/2 - 0.5625) · exp((w-ax)(w+ax)/2 + R/S)` share one
+/// range reduction: `n` from their sum, `r = ((arg1 - n·C1) + arg2) - n·C2`, where `arg1 - n·C1` is exact.
 #[inline(always)]
 pub(crate) fn gelu<S: Simd>(s: S, x: S::V) -> S::V {
     const FRAC_1_SQRT2_HI: f32 = core::f32::consts::FRAC_1_SQRT_2;
@@ -272,49 +286,59 @@ pub(crate) fn gelu<S: Simd>(s: S, x: S::V) -> S::V {
     // v = ax/√2 = vh + vl exactly enough (error ~2^-48 relative).
     let (vh, e) = s.two_prod(ax, s.splat(FRAC_1_SQRT2_HI));
     let vl = s.mul_add_fast(ax, s.splat(FRAC_1_SQRT2_LO), e);
+    let z = s.mul(vh, vh);
+    let in1 = s.lt(vh, s.splat(0.84375));
+    let in2 = s.lt(vh, s.splat(1.25));
+
+    // The three rationals, one division: region 1 y(z) = PP/QQ; region 2 PA/QA at t = (vh - 1) + vl;
+    // tail RZ/SZ at z (coefficients for v below/above 1/0.35).
+    let t = s.add(s.sub(vh, one), vl);
+    let near = s.lt(vh, s.splat(1.0 / 0.35));
+    let num = s.select(
+        in1,
+        poly(s, z, PP),
+        s.select(in2, poly(s, t, PA), poly_select(s, z, near, RZA, RZB)),
+    );
+    let den = s.select(
+        in1,
+        poly(s, z, QQ),
+        s.select(in2, poly(s, t, QA), poly_select(s, z, near, SZA, SZB)),
+    );
+    let ratio = s.div(num, den);
 
     // Region 1, v < 0.84375: erf(v) = v + v·y. erfc(v) = 1 - erf(v) for x < 0 (v < 1/4: 1 - (v + v·y),
     // else 0.5 - ((v - 0.5) + v·y), FreeBSD's cancellation-free form); for x >= 0 use 1 + erf(v).
-    let z = s.mul(vh, vh);
-    let y = s.div(poly(s, z, PP), poly(s, z, QQ));
-    let vy = s.mul_add_fast(vh, y, vl); // v·y + vl: the small part of erf(v)
+    let vy = s.mul_add_fast(vh, ratio, vl); // v·y + vl: the small part of erf(v)
     let erf_v = s.add(vh, vy);
     let q_lo = s.select(
         s.lt(vh, s.splat(0.25)),
         s.sub(one, erf_v),
         s.sub(half, s.add(s.sub(vh, half), vy)),
     );
-    // gelu = x/2 · (1 ± erf): negative x → 0.5·x·erfc(v), positive → 0.5·x·(1 + erf(v)).
     let r1 = s.mul(s.mul(half, x), s.select(neg, q_lo, s.add(one, erf_v)));
 
-    // Region 2, 0.84375 <= v < 1.25: erfc(v) = (1 - ERX) - PA(t)/QA(t), t = (vh - 1) + vl.
-    let t = s.add(s.sub(vh, one), vl);
-    let q2 = s.sub(s.splat(1.0 - ERX), s.div(poly(s, t, PA), poly(s, t, QA)));
+    // Region 2, 0.84375 <= v < 1.25: erfc(v) = (1 - ERX) - PA/QA; m = 0.5·ax·erfc(v).
+    let m2 = s.mul(s.mul(half, ax), s.sub(s.splat(1.0 - ERX), ratio));
 
-    // Regions 3/4, v >= 1.25: 0.5·ax·erfc(v) = (1/√2)·exp(-w²/2 - 0.5625)·exp((w-ax)(w+ax)/2 + R/S), where
-    // w is ax with its low 13 mantissa bits cleared, so w²/2 + 0.5625 is exact and no rounding of x²
-    // reaches the exponent; the first exp stays split as p·2^n until the end (subnormal results).
+    // Tail, v >= 1.25: 0.5·ax·erfc(v) = (1/√2)·exp(arg1 + arg2), w = ax with its low 13 mantissa bits cleared,
+    // so arg1 = -w²/2 - 0.5625 is exact and no rounding of x² reaches the exponent.
     let w = s.and(ax, s.splat(f32::from_bits(0xffff_e000)));
-    let inv_v2 = s.div(one, s.mul(vh, vh));
-    let near = s.lt(vh, s.splat(1.0 / 0.35));
-    let rs = s.div(
-        poly_select(s, inv_v2, near, RA, RB),
-        poly_select(s, inv_v2, near, SA, SB),
-    );
     let arg1 = s.sub(s.mul(s.mul(w, w), s.splat(-0.5)), s.splat(0.5625));
-    let (p1, n1) = exp_parts(s, arg1);
-    let arg2 = s.mul_add_fast(s.mul(s.sub(w, ax), s.add(w, ax)), half, rs);
-    let tail = s.mul(s.mul(s.splat(FRAC_1_SQRT2_HI), p1), exp(s, arg2)); // 0.5·ax·erfc(v) / 2^n1
+    let arg2 = s.mul_add_fast(s.mul(s.sub(w, ax), s.add(w, ax)), half, ratio);
+    let n = s.round(s.mul(s.add(arg1, arg2), s.splat(LOG2E)));
+    let r = s.add(s.mul_add_fast(n, s.splat(-C1), arg1), arg2);
+    let p = exp_poly(s, s.mul_add_fast(n, s.splat(-C2), r));
+    let m3 = s.mul(s.splat(FRAC_1_SQRT2_HI), p); // times 2^n
 
-    // Combine regions 2-4 as "m = 0.5·ax·erfc(v)" (times 2^k).
-    let in2 = s.lt(vh, s.splat(1.25));
-    let m = s.select(in2, s.mul(s.mul(half, ax), q2), tail);
-    let k = s.select(in2, zero, n1);
-    // x < 0: gelu = -m; x >= 0: gelu = x - m (m is tiny relative to x there).
-    let r_far = s.select(
-        neg,
-        s.xor(scale(s, m, k), s.splat(-0.0)),
-        s.sub(x, scale(s, m, k)),
-    );
-    s.select(s.lt(vh, s.splat(0.84375)), r1, r_far)
+    // m = 0.5·ax·erfc(v) (times 2^k); x < 0: gelu = -m; x >= 0: gelu = x - m (m is small there).
+    let m = s.select(in2, m2, m3);
+    let k = s.select(in2, zero, n);
+    // Below ax = 12.9 every 2^k is a normal number: one multiply instead of the two-step scale.
+    let m = if s.mask_bits(s.lt(s.splat(12.9), ax)) == 0 {
+        s.mul(m, s.pow2i(k))
+    } else {
+        scale(s, m, k)
+    };
+    let r_far = s.select(neg, s.xor(m, s.splat(-0.0)), s.sub(x, m));
+    s.select(in1, r1, r_far)
 }
