@@ -2,7 +2,11 @@
 //! in-place forms, unaligned sub-slices, and no write outside `out`.
 
 // Test helpers take `&Kernels` like the API methods do; tables of fn pointers are clearer inline.
-#![allow(clippy::trivially_copy_pass_by_ref, clippy::type_complexity, clippy::unwrap_used)]
+#![allow(
+    clippy::trivially_copy_pass_by_ref,
+    clippy::type_complexity,
+    clippy::unwrap_used
+)]
 
 mod common;
 
@@ -57,7 +61,11 @@ fn check_unary_exact(k: &Kernels, a: &[f32]) {
     }
     k.clamp(a, -2.0, 3.0, &mut out).unwrap();
     for (x, y) in a.iter().zip(&out) {
-        assert!(clamp_ok(*x, -2.0, 3.0, *y), "{:?} clamp({x}) = {y}", k.backend());
+        assert!(
+            clamp_ok(*x, -2.0, 3.0, *y),
+            "{:?} clamp({x}) = {y}",
+            k.backend()
+        );
     }
 }
 
@@ -66,13 +74,26 @@ fn check_binary_exact(k: &Kernels, a: &[f32], b: &[f32]) {
     for (name, op, f) in binary_ops() {
         op(k, a, b, &mut out).unwrap();
         for i in 0..a.len() {
-            assert!(same(out[i], f(a[i], b[i])), "{:?} {name}({}, {}) = {} at {i}", k.backend(), a[i], b[i], out[i]);
+            assert!(
+                same(out[i], f(a[i], b[i])),
+                "{:?} {name}({}, {}) = {} at {i}",
+                k.backend(),
+                a[i],
+                b[i],
+                out[i]
+            );
         }
     }
     let c: Vec<f32> = b.iter().rev().copied().collect();
     k.fma(a, b, &c, &mut out).unwrap();
     for i in 0..a.len() {
-        assert!(same(out[i], a[i].mul_add(b[i], c[i])), "{:?} fma at {i}: {} vs {}", k.backend(), out[i], a[i].mul_add(b[i], c[i]));
+        assert!(
+            same(out[i], a[i].mul_add(b[i], c[i])),
+            "{:?} fma at {i}: {} vs {}",
+            k.backend(),
+            out[i],
+            a[i].mul_add(b[i], c[i])
+        );
     }
 }
 
@@ -114,7 +135,11 @@ fn fma_is_fused_on_every_backend() {
         let (a, b, c) = (vec![1.0 + e; n], vec![1.0 - e; n], vec![-1.0; n]);
         let mut out = vec![0.0; n];
         k.fma(&a, &b, &c, &mut out).unwrap();
-        assert!(out.iter().all(|&y| y == -e * e), "{:?}: {out:?}", k.backend());
+        assert!(
+            out.iter().all(|&y| y == -e * e),
+            "{:?}: {out:?}",
+            k.backend()
+        );
     }
 }
 
@@ -129,8 +154,18 @@ fn lerp_is_close_to_its_definition() {
                 k.lerp(&a, &b, t, &mut out).unwrap();
                 for i in 0..n {
                     let want = f64::from(a[i]) + f64::from(t) * (f64::from(b[i]) - f64::from(a[i]));
-                    let tol = 3.0 * f64::from(f32::EPSILON) * (f64::from(a[i].abs()) + f64::from(t.abs()) * f64::from((b[i] - a[i]).abs()));
-                    assert!((f64::from(out[i]) - want).abs() <= tol, "{:?} lerp({}, {}, {t}) = {}", k.backend(), a[i], b[i], out[i]);
+                    let tol = 3.0
+                        * f64::from(f32::EPSILON)
+                        * (f64::from(a[i].abs())
+                            + f64::from(t.abs()) * f64::from((b[i] - a[i]).abs()));
+                    assert!(
+                        (f64::from(out[i]) - want).abs() <= tol,
+                        "{:?} lerp({}, {}, {t}) = {}",
+                        k.backend(),
+                        a[i],
+                        b[i],
+                        out[i]
+                    );
                 }
             }
         }
@@ -143,18 +178,63 @@ fn length_mismatch_names_the_argument() {
         let (a, b3, b2) = ([1.0f32; 3], [1.0f32; 3], [1.0f32; 2]);
         let mut out3 = [0.0f32; 3];
         let mut out4 = [0.0f32; 4];
-        assert_eq!(k.add(&a, &b2, &mut out3), Err(Error::LengthMismatch { expected: 3, found: 2, argument: "b" }));
-        assert_eq!(k.add(&a, &b3, &mut out4), Err(Error::LengthMismatch { expected: 3, found: 4, argument: "out" }));
-        assert_eq!(k.fma(&a, &b3, &b2, &mut out3), Err(Error::LengthMismatch { expected: 3, found: 2, argument: "c" }));
-        assert_eq!(k.exp(&a, &mut out4), Err(Error::LengthMismatch { expected: 3, found: 4, argument: "out" }));
-        assert_eq!(k.exp(&[], &mut out3), Err(Error::LengthMismatch { expected: 0, found: 3, argument: "out" }));
+        assert_eq!(
+            k.add(&a, &b2, &mut out3),
+            Err(Error::LengthMismatch {
+                expected: 3,
+                found: 2,
+                argument: "b"
+            })
+        );
+        assert_eq!(
+            k.add(&a, &b3, &mut out4),
+            Err(Error::LengthMismatch {
+                expected: 3,
+                found: 4,
+                argument: "out"
+            })
+        );
+        assert_eq!(
+            k.fma(&a, &b3, &b2, &mut out3),
+            Err(Error::LengthMismatch {
+                expected: 3,
+                found: 2,
+                argument: "c"
+            })
+        );
+        assert_eq!(
+            k.exp(&a, &mut out4),
+            Err(Error::LengthMismatch {
+                expected: 3,
+                found: 4,
+                argument: "out"
+            })
+        );
+        assert_eq!(
+            k.exp(&[], &mut out3),
+            Err(Error::LengthMismatch {
+                expected: 0,
+                found: 3,
+                argument: "out"
+            })
+        );
         let mut inplace = [1.0f32; 3];
-        assert_eq!(k.add_inplace(&mut inplace, &b2), Err(Error::LengthMismatch { expected: 3, found: 2, argument: "b" }));
+        assert_eq!(
+            k.add_inplace(&mut inplace, &b2),
+            Err(Error::LengthMismatch {
+                expected: 3,
+                found: 2,
+                argument: "b"
+            })
+        );
         // Nothing was written on error.
         assert_eq!(out3, [0.0; 3]);
         assert_eq!(inplace, [1.0; 3]);
         let msg = k.add(&a, &b2, &mut out3).unwrap_err().to_string();
-        assert!(msg.contains('3') && msg.contains('2') && msg.contains("`b`"), "{msg}");
+        assert!(
+            msg.contains('3') && msg.contains('2') && msg.contains("`b`"),
+            "{msg}"
+        );
     }
 }
 
@@ -191,7 +271,12 @@ fn unaligned_subslices_and_no_write_outside_out() {
                 let inside = 80 + offset % 16..80 + offset % 16 + n;
                 for (i, v) in buf.iter().enumerate() {
                     if !inside.contains(&i) {
-                        assert_eq!(*v, SENTINEL, "{:?} wrote outside out at offset {offset}, n {n}", k.backend());
+                        assert_eq!(
+                            *v,
+                            SENTINEL,
+                            "{:?} wrote outside out at offset {offset}, n {n}",
+                            k.backend()
+                        );
                     }
                 }
             }
@@ -208,7 +293,11 @@ fn inplace_forms_equal_out_of_place() {
             let c = pseudo_random(n, 23, -1.0, 1.0);
             let mut out = vec![0.0; n];
             let check = |name: &str, out: &[f32], inplace: &[f32]| {
-                assert!(out.iter().zip(inplace).all(|(x, y)| same(*x, *y)), "{:?} {name}_inplace differs", k.backend());
+                assert!(
+                    out.iter().zip(inplace).all(|(x, y)| same(*x, *y)),
+                    "{:?} {name}_inplace differs",
+                    k.backend()
+                );
             };
             macro_rules! unary {
                 ($($op:ident / $ip:ident),*) => {$({
@@ -218,9 +307,17 @@ fn inplace_forms_equal_out_of_place() {
                     check(stringify!($op), &out, &v);
                 })*};
             }
-            unary!(abs / abs_inplace, relu / relu_inplace, exp / exp_inplace, sigmoid / sigmoid_inplace,
-                   tanh / tanh_inplace, gelu / gelu_inplace, swish / swish_inplace,
-                   softmax / softmax_inplace, log_softmax / log_softmax_inplace);
+            unary!(
+                abs / abs_inplace,
+                relu / relu_inplace,
+                exp / exp_inplace,
+                sigmoid / sigmoid_inplace,
+                tanh / tanh_inplace,
+                gelu / gelu_inplace,
+                swish / swish_inplace,
+                softmax / softmax_inplace,
+                log_softmax / log_softmax_inplace
+            );
             macro_rules! binary {
                 ($($op:ident / $ip:ident),*) => {$({
                     k.$op(&a, &b, &mut out).unwrap();
@@ -229,7 +326,12 @@ fn inplace_forms_equal_out_of_place() {
                     check(stringify!($op), &out, &v);
                 })*};
             }
-            binary!(add / add_inplace, sub / sub_inplace, mul / mul_inplace, div / div_inplace);
+            binary!(
+                add / add_inplace,
+                sub / sub_inplace,
+                mul / mul_inplace,
+                div / div_inplace
+            );
             k.fma(&a, &b, &c, &mut out).unwrap();
             let mut v = a.clone();
             k.fma_inplace(&mut v, &b, &c).unwrap();
@@ -262,7 +364,10 @@ fn free_functions_match_best_kernels_bitwise() {
     lanes::softmax(&a, &mut x).unwrap();
     k.softmax(&a, &mut y).unwrap();
     assert_eq!(x, y);
-    assert_eq!(lanes::dot(&a, &b).unwrap().to_bits(), k.dot(&a, &b).unwrap().to_bits());
+    assert_eq!(
+        lanes::dot(&a, &b).unwrap().to_bits(),
+        k.dot(&a, &b).unwrap().to_bits()
+    );
     assert_eq!(lanes::sum(&a).to_bits(), k.sum(&a).to_bits());
     assert_eq!(lanes::argmin(&a).unwrap(), k.argmin(&a).unwrap());
 }

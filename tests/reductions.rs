@@ -2,7 +2,11 @@
 //! elements), NumPy's NaN and first-index rules for max/min/argmax/argmin, identical results across
 //! backends, softmax/log_softmax accuracy and edge cases, empty inputs.
 
-#![allow(clippy::trivially_copy_pass_by_ref, clippy::type_complexity, clippy::unwrap_used)]
+#![allow(
+    clippy::trivially_copy_pass_by_ref,
+    clippy::type_complexity,
+    clippy::unwrap_used
+)]
 
 mod common;
 
@@ -22,23 +26,46 @@ fn check_sums(k: &Kernels, a: &[f32], b: &[f32]) {
         sq += x * x;
     }
     let got = k.sum(a);
-    assert!((f64::from(got) - s).abs() <= 1e-5 * sa + 1e-30, "{bk:?} sum n={}: {got} vs {s}", a.len());
+    assert!(
+        (f64::from(got) - s).abs() <= 1e-5 * sa + 1e-30,
+        "{bk:?} sum n={}: {got} vs {s}",
+        a.len()
+    );
     let got = k.norm_l1(a);
-    assert!((f64::from(got) - sa).abs() <= 1e-5 * sa + 1e-30, "{bk:?} norm_l1: {got} vs {sa}");
+    assert!(
+        (f64::from(got) - sa).abs() <= 1e-5 * sa + 1e-30,
+        "{bk:?} norm_l1: {got} vs {sa}"
+    );
     let got = k.dot(a, b).unwrap();
-    assert!((f64::from(got) - d).abs() <= 1e-5 * da + 1e-30, "{bk:?} dot n={}: {got} vs {d}", a.len());
+    assert!(
+        (f64::from(got) - d).abs() <= 1e-5 * da + 1e-30,
+        "{bk:?} dot n={}: {got} vs {d}",
+        a.len()
+    );
     let got = f64::from(k.norm_l2(a));
-    assert!((got * got - sq).abs() <= 1e-5 * sq + 1e-30, "{bk:?} norm_l2²: {} vs {sq}", got * got);
+    assert!(
+        (got * got - sq).abs() <= 1e-5 * sq + 1e-30,
+        "{bk:?} norm_l2²: {} vs {sq}",
+        got * got
+    );
     let want = a.iter().fold(0.0f32, |m, x| m.max(x.abs()));
     assert_eq!(k.norm_linf(a), want, "{bk:?} norm_linf");
 }
 
 /// NumPy's max: NaN if any NaN. Either zero is accepted for ±0 ties (compared with ==).
 fn np_max(a: &[f32]) -> f32 {
-    if a.iter().any(|x| x.is_nan()) { f32::NAN } else { a.iter().copied().fold(f32::NEG_INFINITY, f32::max) }
+    if a.iter().any(|x| x.is_nan()) {
+        f32::NAN
+    } else {
+        a.iter().copied().fold(f32::NEG_INFINITY, f32::max)
+    }
 }
 fn np_min(a: &[f32]) -> f32 {
-    if a.iter().any(|x| x.is_nan()) { f32::NAN } else { a.iter().copied().fold(f32::INFINITY, f32::min) }
+    if a.iter().any(|x| x.is_nan()) {
+        f32::NAN
+    } else {
+        a.iter().copied().fold(f32::INFINITY, f32::min)
+    }
 }
 /// NumPy's argmax: the first NaN, else the first index of the maximum.
 fn np_argmax(a: &[f32]) -> usize {
@@ -84,8 +111,14 @@ fn check_softmax(k: &Kernels, a: &[f32]) {
     if n == 0 {
         return;
     }
-    if a.iter().any(|x| x.is_nan()) || a.iter().all(|&x| x == f32::NEG_INFINITY) || a.contains(&f32::INFINITY) {
-        assert!(out.iter().all(|y| y.is_nan()), "{bk:?} softmax with NaN/inf input must be all NaN");
+    if a.iter().any(|x| x.is_nan())
+        || a.iter().all(|&x| x == f32::NEG_INFINITY)
+        || a.contains(&f32::INFINITY)
+    {
+        assert!(
+            out.iter().all(|y| y.is_nan()),
+            "{bk:?} softmax with NaN/inf input must be all NaN"
+        );
         return;
     }
     let m = f64::from(a.iter().copied().fold(f32::NEG_INFINITY, f32::max));
@@ -93,14 +126,22 @@ fn check_softmax(k: &Kernels, a: &[f32]) {
     for i in 0..n {
         let want = (f64::from(a[i]) - m).exp() / total;
         let tol = 1e-5 * want + 4.0 * 2f64.powi(-149);
-        assert!((f64::from(out[i]) - want).abs() <= tol, "{bk:?} softmax[{i}] = {} want {want}", out[i]);
+        assert!(
+            (f64::from(out[i]) - want).abs() <= tol,
+            "{bk:?} softmax[{i}] = {} want {want}",
+            out[i]
+        );
         if a[i] == f32::NEG_INFINITY {
             assert_eq!(out[i], 0.0);
             assert_eq!(lout[i], f32::NEG_INFINITY);
             continue;
         }
         let lwant = (f64::from(a[i]) - m) - total.ln();
-        assert!((f64::from(lout[i]) - lwant).abs() <= 1e-5 * (1.0 + lwant.abs()), "{bk:?} log_softmax[{i}] = {} want {lwant}", lout[i]);
+        assert!(
+            (f64::from(lout[i]) - lwant).abs() <= 1e-5 * (1.0 + lwant.abs()),
+            "{bk:?} log_softmax[{i}] = {} want {lwant}",
+            lout[i]
+        );
     }
 }
 
@@ -121,14 +162,21 @@ fn every_length_every_backend() {
 fn million_element_sums_stay_within_bound() {
     // Naive sequential f32 summation fails 1e-5·Σ|x| here; blocked summation must not.
     let n = 1_000_000;
-    let a: Vec<f32> = pseudo_random(n, 5, 0.0, 1.0).iter().map(|x| x + 0.5).collect();
+    let a: Vec<f32> = pseudo_random(n, 5, 0.0, 1.0)
+        .iter()
+        .map(|x| x + 0.5)
+        .collect();
     let b = pseudo_random(n, 6, -1.0, 1.0);
     for k in kernels() {
         check_sums(&k, &a, &b);
         let mut out = vec![0.0; n];
         k.softmax(&b, &mut out).unwrap();
         let total: f64 = out.iter().map(|&x| f64::from(x)).sum();
-        assert!((total - 1.0).abs() < 1e-5, "{:?} softmax sums to {total}", k.backend());
+        assert!(
+            (total - 1.0).abs() < 1e-5,
+            "{:?} softmax sums to {total}",
+            k.backend()
+        );
     }
 }
 
@@ -159,14 +207,20 @@ fn nan_position_and_ties() {
         // all equal, all NaN, alternating ±0
         assert_eq!(k.argmax(&[2.0; 50]).unwrap(), 0);
         assert_eq!(k.argmin(&[f32::NAN; 50]).unwrap(), 0);
-        let zeros: Vec<f32> = (0..50).map(|i| if i % 2 == 0 { 0.0 } else { -0.0 }).collect();
+        let zeros: Vec<f32> = (0..50)
+            .map(|i| if i % 2 == 0 { 0.0 } else { -0.0 })
+            .collect();
         assert_eq!(k.argmax(&zeros).unwrap(), 0);
         assert_eq!(k.argmin(&zeros).unwrap(), 0);
         assert_eq!(k.max(&zeros).unwrap(), 0.0);
         assert_eq!(k.sum(&zeros), 0.0);
         let infs = [f32::NEG_INFINITY; 20];
         assert_eq!(k.max(&infs).unwrap(), f32::NEG_INFINITY);
-        assert_eq!(k.argmin(&[3.0, f32::NEG_INFINITY, f32::NEG_INFINITY]).unwrap(), 1);
+        assert_eq!(
+            k.argmin(&[3.0, f32::NEG_INFINITY, f32::NEG_INFINITY])
+                .unwrap(),
+            1
+        );
     }
 }
 
@@ -184,9 +238,30 @@ fn softmax_masks_and_errors() {
         assert_eq!(&out[..3], &[0.5, 0.5, 0.0]);
         assert!(k.softmax(&[], &mut []).is_ok());
         assert!(k.log_softmax(&[], &mut []).is_ok());
-        assert_eq!(k.softmax(&[], &mut [0.0]), Err(Error::LengthMismatch { expected: 0, found: 1, argument: "out" }));
-        assert_eq!(k.log_softmax(&[1.0], &mut []), Err(Error::LengthMismatch { expected: 1, found: 0, argument: "out" }));
-        assert_eq!(k.dot(&[1.0], &[]), Err(Error::LengthMismatch { expected: 1, found: 0, argument: "b" }));
+        assert_eq!(
+            k.softmax(&[], &mut [0.0]),
+            Err(Error::LengthMismatch {
+                expected: 0,
+                found: 1,
+                argument: "out"
+            })
+        );
+        assert_eq!(
+            k.log_softmax(&[1.0], &mut []),
+            Err(Error::LengthMismatch {
+                expected: 1,
+                found: 0,
+                argument: "out"
+            })
+        );
+        assert_eq!(
+            k.dot(&[1.0], &[]),
+            Err(Error::LengthMismatch {
+                expected: 1,
+                found: 0,
+                argument: "b"
+            })
+        );
         assert_eq!(k.sum(&[]), 0.0);
         assert_eq!(k.norm_l2(&[]), 0.0);
     }
@@ -201,7 +276,10 @@ fn integer_results_identical_across_backends() {
             for x in &mut a {
                 *x = (*x * 2.0).round(); // many ties
             }
-            let want: Vec<_> = ks.iter().map(|k| (k.argmax(&a).ok(), k.argmin(&a).ok())).collect();
+            let want: Vec<_> = ks
+                .iter()
+                .map(|k| (k.argmax(&a).ok(), k.argmin(&a).ok()))
+                .collect();
             assert!(want.windows(2).all(|w| w[0] == w[1]), "n={n}: {want:?}");
             let maxes: Vec<_> = ks.iter().map(|k| k.max(&a).ok()).collect();
             assert!(maxes.windows(2).all(|w| w[0] == w[1]), "n={n}: {maxes:?}");

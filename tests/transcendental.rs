@@ -2,7 +2,11 @@
 //! bit patterns, dense sweeps of the interesting ranges, and the IEEE edge cases. The exhaustive 2^32 check is
 //! `cargo run --release --example ulp` (figures in docs/ACCURACY.md).
 
-#![allow(clippy::trivially_copy_pass_by_ref, clippy::type_complexity, clippy::unwrap_used)]
+#![allow(
+    clippy::trivially_copy_pass_by_ref,
+    clippy::type_complexity,
+    clippy::unwrap_used
+)]
 
 mod common;
 
@@ -31,7 +35,12 @@ fn check_all(k: &Kernels, xs: &[f32]) {
         f(k, xs, &mut out).unwrap();
         for (&x, &y) in xs.iter().zip(&out) {
             let e = ulp_error(y, reference(f64::from(x)));
-            assert!(e <= MAX_ULP, "{:?} {name}({x:e}) = {y:e}, want {:e}: {e} ulp", k.backend(), reference(f64::from(x)));
+            assert!(
+                e <= MAX_ULP,
+                "{:?} {name}({x:e}) = {y:e}, want {:e}: {e} ulp",
+                k.backend(),
+                reference(f64::from(x))
+            );
         }
     }
 }
@@ -65,14 +74,20 @@ fn ieee_edges() {
         assert_eq!(one(Kernels::exp, -104.0), 0.0, "{b:?}");
         assert_eq!(one(Kernels::exp, f32::NEG_INFINITY), 0.0, "{b:?}");
         assert_eq!(one(Kernels::exp, 0.0), 1.0, "{b:?}");
-        assert!(one(Kernels::exp, -100.0) > 0.0, "{b:?}: exp(-100) is a subnormal, not 0");
+        assert!(
+            one(Kernels::exp, -100.0) > 0.0,
+            "{b:?}: exp(-100) is a subnormal, not 0"
+        );
         assert_eq!(one(Kernels::tanh, 9.1), 1.0, "{b:?}");
         assert_eq!(one(Kernels::tanh, -1.0e30), -1.0, "{b:?}");
         assert_eq!(one(Kernels::tanh, f32::INFINITY), 1.0, "{b:?}");
         assert_eq!(one(Kernels::sigmoid, f32::INFINITY), 1.0, "{b:?}");
         assert_eq!(one(Kernels::sigmoid, f32::NEG_INFINITY), 0.0, "{b:?}");
         let tiny = one(Kernels::sigmoid, -90.0);
-        assert!(tiny > 0.0 && ulp_error(tiny, sigmoid64(-90.0)) <= MAX_ULP, "{b:?}: sigmoid(-90) = {tiny:e}");
+        assert!(
+            tiny > 0.0 && ulp_error(tiny, sigmoid64(-90.0)) <= MAX_ULP,
+            "{b:?}: sigmoid(-90) = {tiny:e}"
+        );
         assert_eq!(one(Kernels::gelu, f32::NEG_INFINITY), 0.0, "{b:?}");
         assert_eq!(one(Kernels::gelu, f32::INFINITY), f32::INFINITY, "{b:?}");
         assert_eq!(one(Kernels::swish, f32::NEG_INFINITY), 0.0, "{b:?}");
