@@ -11,8 +11,10 @@ const ACC: usize = 4;
 /// whatever `n` is — well inside the 1e-5 contract.
 const BLOCK: usize = 32;
 
-/// `Σ term(…)` over `n` elements of `K` streams, blocked: `step(acc, x)` folds one vector into an accumulator;
-/// the partial tail is loaded with `fill`, which `step` must treat as a zero contribution.
+/// `Σ term(…)` over `n` elements of `K` streams, blocked: `step(acc, x, i, len)` folds the vector of elements
+/// `i..i + len` into an accumulator (`len == LANES` except for the tail, whose missing lanes are loaded with
+/// `fill`, which `step` must treat as a zero contribution). `i`/`len` let a step also store what it computed
+/// (softmax's fused exp-and-sum pass).
 ///
 /// # Safety
 /// Every `src` pointer must be valid for reading `n` values.
@@ -22,7 +24,7 @@ pub(crate) unsafe fn sum_blocked<S: Simd, const K: usize>(
     src: [*const f32; K],
     n: usize,
     fill: f32,
-    step: impl Fn(S::V, [S::V; K]) -> S::V,
+    step: impl Fn(S::V, [S::V; K], usize, usize) -> S::V,
 ) -> f64 {
     let l = S::LANES;
     let mut total = 0.0f64;
@@ -33,20 +35,19 @@ pub(crate) unsafe fn sum_blocked<S: Simd, const K: usize>(
         while i + ACC * l <= end {
             for (j, a) in acc.iter_mut().enumerate() {
                 // SAFETY: `i + ACC * l <= end <= n`.
-                *a = step(*a, unsafe { load_all(s, src, i + j * l) });
+                *a = step(*a, unsafe { load_all(s, src, i + j * l) }, i + j * l, l);
             }
             i += ACC * l;
         }
         while i + l <= end {
             // SAFETY: `i + l <= end <= n`.
-            acc[0] = step(acc[0], unsafe { load_all(s, src, i) });
+            acc[0] = step(acc[0], unsafe { load_all(s, src, i) }, i, l);
             i += l;
         }
         if i < end {
             // SAFETY: `end - i < l` values remain; only they are read.
-            acc[1] = step(acc[1], unsafe {
-                load_all_partial(s, src, i, end - i, fill)
-            });
+            let x = unsafe { load_all_partial(s, src, i, end - i, fill) };
+            acc[1] = step(acc[1], x, i, end - i);
             i = end;
         }
         total += s.reduce_add_f64(s.add(s.add(acc[0], acc[1]), s.add(acc[2], acc[3])));
@@ -187,7 +188,7 @@ impl Op for SumOp {
                     n,
                     0.0,
                     #[inline(always)]
-                    |acc, [x]| s.add(acc, x),
+                    |acc, [x], _, _| s.add(acc, x),
                 ),
                 SumKind::Dot => sum_blocked(
                     s,
@@ -195,7 +196,7 @@ impl Op for SumOp {
                     n,
                     0.0,
                     #[inline(always)]
-                    |acc, [x, y]| s.mul_add_fast(x, y, acc),
+                    |acc, [x, y], _, _| s.mul_add_fast(x, y, acc),
                 ),
                 SumKind::NormL1 => sum_blocked(
                     s,
@@ -203,7 +204,7 @@ impl Op for SumOp {
                     n,
                     0.0,
                     #[inline(always)]
-                    |acc, [x]| s.add(acc, s.and(x, abs)),
+                    |acc, [x], _, _| s.add(acc, s.and(x, abs)),
                 ),
                 SumKind::NormL2Squared => sum_blocked(
                     s,
@@ -211,7 +212,7 @@ impl Op for SumOp {
                     n,
                     0.0,
                     #[inline(always)]
-                    |acc, [x]| s.mul_add_fast(x, x, acc),
+                    |acc, [x], _, _| s.mul_add_fast(x, x, acc),
                 ),
             }
         }

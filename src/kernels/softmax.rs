@@ -1,4 +1,4 @@
-//! softmax and log_softmax: max-subtracted, three passes, sums blocked in f64.
+//! softmax and log_softmax: max-subtracted, three passes (max; exp and its blocked f64 sum; normalise).
 
 use super::elementwise::map;
 use super::math::exp_nonpositive;
@@ -24,7 +24,8 @@ impl Op for SoftmaxOp {
             return;
         }
         // SAFETY: (whole body) the safe API validated that `src` and `dst` hold `n >= 1` values; `dst` may equal
-        // `src` (in-place form), which `map` supports; the sum over `dst` reads only what was written.
+        // `src` (in-place form): every pass reads element `i` before it writes element `i`, and `sum_blocked` hands the
+        // step in-bounds `(i, len)` ranges only.
         unsafe {
             let m = extreme(
                 s,
@@ -45,7 +46,7 @@ impl Op for SoftmaxOp {
                     n,
                     f32::NEG_INFINITY,
                     #[inline(always)]
-                    |acc, [x]| s.add(acc, exp_nonpositive(s, s.sub(x, mv))),
+                    |acc, [x], _, _| s.add(acc, exp_nonpositive(s, s.sub(x, mv))),
                 );
                 let lse = s.splat(total.ln() as f32);
                 map(
@@ -57,21 +58,22 @@ impl Op for SoftmaxOp {
                     |[x]| s.sub(s.sub(x, mv), lse),
                 );
             } else {
-                map(
-                    s,
-                    [src],
-                    dst,
-                    n,
-                    #[inline(always)]
-                    |[x]| exp_nonpositive(s, s.sub(x, mv)),
-                );
+                // One pass: e = exp(x - m) is stored and summed (tail lanes load -inf, so they add 0).
                 let total = sum_blocked(
                     s,
-                    [dst.cast_const()],
+                    [src],
                     n,
-                    0.0,
+                    f32::NEG_INFINITY,
                     #[inline(always)]
-                    |acc, [x]| s.add(acc, x),
+                    |acc, [x], i, len| {
+                        let e = exp_nonpositive(s, s.sub(x, mv));
+                        if len == S::LANES {
+                            s.store(dst.add(i), e);
+                        } else {
+                            s.store_partial(dst.add(i), len, e);
+                        }
+                        s.add(acc, e)
+                    },
                 );
                 let r = s.splat((1.0 / total) as f32);
                 map(
