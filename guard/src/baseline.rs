@@ -7,8 +7,8 @@
 //! ```
 //! Each benchmark is one line (`"id": {…}`), so a diff shows exactly which benchmarks changed.
 
-use std::fmt::Write as _;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
@@ -67,7 +67,9 @@ impl Values for IrStats {
         if !self.contains_key("Ir") {
             return Err("Ir is missing".into());
         }
-        self.iter().find_map(|(k, &v)| bad_number(k, v)).map_or(Ok(()), Err)
+        self.iter()
+            .find_map(|(k, &v)| bad_number(k, v))
+            .map_or(Ok(()), Err)
     }
     fn normalized(self) -> Self {
         self
@@ -82,10 +84,18 @@ impl Values for WallStats {
         if self.samples_ns.is_empty() {
             return Err("samples_ns is empty".into());
         }
-        let mut problems = [bad_number("median_ns", self.median_ns), bad_number("mean_ns", self.mean_ns)]
-            .into_iter()
-            .flatten()
-            .chain(self.samples_ns.iter().enumerate().filter_map(|(i, &v)| bad_number(&format!("samples_ns[{i}]"), v)));
+        let mut problems = [
+            bad_number("median_ns", self.median_ns),
+            bad_number("mean_ns", self.mean_ns),
+        ]
+        .into_iter()
+        .flatten()
+        .chain(
+            self.samples_ns
+                .iter()
+                .enumerate()
+                .filter_map(|(i, &v)| bad_number(&format!("samples_ns[{i}]"), v)),
+        );
         problems.next().map_or(Ok(()), Err)
     }
     fn normalized(self) -> Self {
@@ -111,7 +121,11 @@ fn round6(x: f64) -> f64 {
 pub fn file_name(suite: Suite, fingerprint: &Fingerprint) -> String {
     match suite {
         Suite::Instructions => format!("instructions-{}.json", fingerprint.profile),
-        Suite::Wall => format!("wall-{}-{}.json", fingerprint.profile, fingerprint.machine_class()),
+        Suite::Wall => format!(
+            "wall-{}-{}.json",
+            fingerprint.profile,
+            fingerprint.machine_class()
+        ),
     }
 }
 
@@ -132,18 +146,27 @@ impl<T: Values> BaselineFile<T> {
             return Err(Error::invalid(
                 path,
                 "schema_version",
-                format!("is {}, this guard reads {SCHEMA_VERSION}", file.schema_version),
+                format!(
+                    "is {}, this guard reads {SCHEMA_VERSION}",
+                    file.schema_version
+                ),
                 HINT,
             ));
         }
         if file.suite != suite {
-            return Err(Error::invalid(path, "suite", format!("is {}, expected {suite}", file.suite), HINT));
+            return Err(Error::invalid(
+                path,
+                "suite",
+                format!("is {}, expected {suite}", file.suite),
+                HINT,
+            ));
         }
         for (id, v) in &file.benchmarks {
             if id.is_empty() {
                 return Err(Error::invalid(path, "benchmarks", "has an empty id", HINT));
             }
-            v.check().map_err(|p| Error::invalid(path, format!("benchmarks.{id}"), p, HINT))?;
+            v.check()
+                .map_err(|p| Error::invalid(path, format!("benchmarks.{id}"), p, HINT))?;
         }
         Ok(file)
     }
@@ -169,7 +192,8 @@ impl<T: Values> BaselineFile<T> {
         let _ = writeln!(s, "  \"schema_version\": {},", self.schema_version);
         let _ = writeln!(s, "  \"suite\": {},", ser(&self.suite)?);
         let _ = writeln!(s, "  \"updated\": {},", ser(&self.updated)?);
-        let fp = serde_json::to_string_pretty(&self.fingerprint).map_err(|e| Error::Other(e.to_string()))?;
+        let fp = serde_json::to_string_pretty(&self.fingerprint)
+            .map_err(|e| Error::Other(e.to_string()))?;
         let _ = writeln!(s, "  \"fingerprint\": {},", fp.replace('\n', "\n  "));
         s += "  \"benchmarks\": {";
         let mut first = true;
@@ -258,13 +282,21 @@ pub fn merge<T: Values>(
                 let (a, b) = (old.value(), v.value());
                 match crate::compare::change_pct(a, b) {
                     Some(pct) if pct.abs() <= threshold(&id) => changes.unchanged += 1,
-                    pct => changes.changed.push((id.clone(), a, b, pct.unwrap_or(f64::INFINITY))),
+                    pct => changes
+                        .changed
+                        .push((id.clone(), a, b, pct.unwrap_or(f64::INFINITY))),
                 }
             }
         }
         benchmarks.insert(id, v);
     }
-    let file = BaselineFile { schema_version: SCHEMA_VERSION, suite, updated, fingerprint, benchmarks };
+    let file = BaselineFile {
+        schema_version: SCHEMA_VERSION,
+        suite,
+        updated,
+        fingerprint,
+        benchmarks,
+    };
     (file, changes)
 }
 

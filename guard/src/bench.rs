@@ -44,14 +44,25 @@ impl Runner {
     /// [`Error::Command`] naming the command when cargo cannot start or fails.
     pub fn instructions(&self, runner: &Path) -> Result<SystemTime> {
         self.cargo(
-            &["bench", "--bench", "instructions", "--", "--save-summary=json"],
+            &[
+                "bench",
+                "--bench",
+                "instructions",
+                "--",
+                "--save-summary=json",
+            ],
             &[("GUNGRAUN_RUNNER", runner.as_os_str())],
         )
     }
 
     fn cargo(&self, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Result<SystemTime> {
-        let command_line = format!("LANES_BENCH_PROFILE={} cargo {}", self.profile.name(), args.join(" "));
-        let target = std::path::absolute(&self.target_dir).unwrap_or_else(|_| self.target_dir.clone());
+        let command_line = format!(
+            "LANES_BENCH_PROFILE={} cargo {}",
+            self.profile.name(),
+            args.join(" ")
+        );
+        let target =
+            std::path::absolute(&self.target_dir).unwrap_or_else(|_| self.target_dir.clone());
         let start = SystemTime::now();
         let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
         cmd.args(args)
@@ -70,13 +81,25 @@ impl Runner {
         })?;
         let (tx, rx) = mpsc::channel::<String>();
         let mut readers = Vec::new();
-        for pipe in [child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>), child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>)]
-            .into_iter()
-            .flatten()
+        for pipe in [
+            child
+                .stdout
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+            child
+                .stderr
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        ]
+        .into_iter()
+        .flatten()
         {
             let tx = tx.clone();
             readers.push(std::thread::spawn(move || {
-                for line in BufReader::new(pipe).lines().map_while(std::result::Result::ok) {
+                for line in BufReader::new(pipe)
+                    .lines()
+                    .map_while(std::result::Result::ok)
+                {
                     if tx.send(line).is_err() {
                         break;
                     }
@@ -86,7 +109,10 @@ impl Runner {
         drop(tx);
         let bar = std::io::stderr().is_terminal().then(|| {
             let pb = ProgressBar::new_spinner();
-            pb.set_style(ProgressStyle::with_template("{spinner} {elapsed} [{pos} done] {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+            pb.set_style(
+                ProgressStyle::with_template("{spinner} {elapsed} [{pos} done] {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
             pb.enable_steady_tick(Duration::from_millis(120));
             pb.set_message(command_line.clone());
             pb
@@ -96,7 +122,8 @@ impl Runner {
             if let Some(pb) = &bar {
                 let t = line.trim();
                 // Criterion prints one `time:` line per finished benchmark; gungraun one `Instructions:` line.
-                if t.starts_with("time:") || t.contains(" time: ") || t.starts_with("Instructions:") {
+                if t.starts_with("time:") || t.contains(" time: ") || t.starts_with("Instructions:")
+                {
                     pb.inc(1);
                 }
                 if !t.is_empty() {
@@ -122,7 +149,13 @@ impl Runner {
             pb.finish_and_clear();
         }
         if !status.success() {
-            let last = tail.iter().rev().find(|l| l.contains("error")).or_else(|| tail.back()).cloned().unwrap_or_default();
+            let last = tail
+                .iter()
+                .rev()
+                .find(|l| l.contains("error"))
+                .or_else(|| tail.back())
+                .cloned()
+                .unwrap_or_default();
             return Err(Error::Command {
                 command: command_line,
                 problem: format!("failed ({status}); last output: {}", last.trim()),

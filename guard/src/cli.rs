@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod comment;
+pub use comment::CommentArgs;
+
 /// Performance regression guard: checks Criterion and gungraun results against committed baselines,
 /// thresholds.toml and NumPy reference timings. Exit codes: 0 pass, 1 a gate failed, 2 the check could not
 /// be done.
@@ -20,6 +23,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the benches (unless --no-bench) and compare their results with the baselines.
     Check(CheckArgs),
+    /// Post the report as the one guard comment on a pull request (updated in place on every run).
+    Comment(CommentArgs),
     /// Manage baseline files.
     Baseline {
         /// Baseline action.

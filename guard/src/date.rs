@@ -26,7 +26,9 @@ impl Date {
             2 => 28,
             _ => return None,
         };
-        (1..=days).contains(&day).then_some(Self { year, month, day })
+        (1..=days)
+            .contains(&day)
+            .then_some(Self { year, month, day })
     }
 
     /// Parses `YYYY-MM-DD`.
@@ -43,7 +45,10 @@ impl Date {
     /// Today in UTC (the `GUARD_TODAY` environment variable, `YYYY-MM-DD`, overrides it for tests).
     #[must_use]
     pub fn today() -> Self {
-        if let Some(d) = std::env::var("GUARD_TODAY").ok().and_then(|s| Self::parse(&s)) {
+        if let Some(d) = std::env::var("GUARD_TODAY")
+            .ok()
+            .and_then(|s| Self::parse(&s))
+        {
             return d;
         }
         let secs = SystemTime::now()

@@ -98,11 +98,20 @@ impl Fingerprint {
                 return c;
             }
         }
-        let tier = [("avx512f", "avx512"), ("avx2", "avx2"), ("avx", "avx"), ("sse4.1", "sse41"), ("sse2", "sse2")]
-            .into_iter()
-            .find(|(t, _)| self.simd.iter().any(|s| s == t))
-            .map_or("generic", |(_, name)| name);
-        slug(&format!("{} {tier}", self.cpu_model.as_deref().unwrap_or("unknown")))
+        let tier = [
+            ("avx512f", "avx512"),
+            ("avx2", "avx2"),
+            ("avx", "avx"),
+            ("sse4.1", "sse41"),
+            ("sse2", "sse2"),
+        ]
+        .into_iter()
+        .find(|(t, _)| self.simd.iter().any(|s| s == t))
+        .map_or("generic", |(_, name)| name);
+        slug(&format!(
+            "{} {tier}",
+            self.cpu_model.as_deref().unwrap_or("unknown")
+        ))
     }
 }
 
@@ -147,7 +156,13 @@ mod tests {
         assert!(a.differences(&b).is_empty());
         b.rustc = "1.96.0".into();
         b.simd.push("avx512f".into());
-        assert_eq!(a.differences(&b), vec!["rustc: 1.95.0 → 1.96.0", "simd: sse2,avx2,fma → sse2,avx2,fma,avx512f"]);
+        assert_eq!(
+            a.differences(&b),
+            vec![
+                "rustc: 1.95.0 → 1.96.0",
+                "simd: sse2,avx2,fma → sse2,avx2,fma,avx512f"
+            ]
+        );
     }
 
     #[test]

@@ -22,7 +22,10 @@ pub fn read(path: &Path) -> Result<Vec<u8>> {
         return Err(Error::invalid(
             path,
             "",
-            format!("file is {} bytes, more than the limit of {MAX_FILE_BYTES}", meta.len()),
+            format!(
+                "file is {} bytes, more than the limit of {MAX_FILE_BYTES}",
+                meta.len()
+            ),
             "this is not a result file the guard knows; remove it",
         ));
     }
@@ -85,6 +88,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| Error::io(dir, "create a temporary file in", e))?;
+    // Temporary files are created private (0600); a baseline is an ordinary, shared file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+        let _ = fs::set_permissions(tmp.path(), fs::Permissions::from_mode(mode));
+    }
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| Error::io(tmp.path(), "write", e))?;
@@ -117,6 +127,14 @@ mod tests {
         write_atomic(&p, b"two").unwrap();
         assert_eq!(fs::read(&p).unwrap(), b"two");
         assert_eq!(list_dir(dir.path()).unwrap().len(), 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+                0o644
+            );
+        }
     }
 
     #[test]
@@ -131,9 +149,13 @@ mod tests {
         struct Inner {
             b: f64,
         }
-        let e = parse_json::<T>(br#"{"a":{"b":"x"}}"#, Path::new("f.json"), "regenerate it").unwrap_err();
+        let e = parse_json::<T>(br#"{"a":{"b":"x"}}"#, Path::new("f.json"), "regenerate it")
+            .unwrap_err();
         let s = e.to_string();
-        assert!(s.starts_with("f.json: a.b: invalid type: string \"x\""), "{s}");
+        assert!(
+            s.starts_with("f.json: a.b: invalid type: string \"x\""),
+            "{s}"
+        );
         assert!(s.ends_with("(regenerate it)"), "{s}");
     }
 }

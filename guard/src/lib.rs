@@ -15,6 +15,7 @@ pub mod date;
 pub mod error;
 pub mod fingerprint;
 pub mod fsio;
+pub mod github;
 pub mod report;
 pub mod stats;
 pub mod suite;
@@ -31,7 +32,10 @@ use cli::{BaselineCommand, Cli, Command};
 pub fn run(cli: &Cli) -> i32 {
     let result = match &cli.command {
         Command::Check(args) => app::check(args).map(|o| o.exit_code()),
-        Command::Baseline { action: BaselineCommand::Update(args) } => app::update(args).map(|text| {
+        Command::Comment(args) => app::comment(args).map(|()| 0),
+        Command::Baseline {
+            action: BaselineCommand::Update(args),
+        } => app::update(args).map(|text| {
             print!("{text}");
             0
         }),

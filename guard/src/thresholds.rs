@@ -190,9 +190,18 @@ pub struct Thresholds {
 impl Default for Thresholds {
     fn default() -> Self {
         Self {
-            instructions: Rule { max_regression_pct: 1.0, gate: true },
-            wall_clock: Rule { max_regression_pct: 10.0, gate: false },
-            noise: Noise { alpha: 0.01, min_samples: 10 },
+            instructions: Rule {
+                max_regression_pct: 1.0,
+                gate: true,
+            },
+            wall_clock: Rule {
+                max_regression_pct: 10.0,
+                gate: false,
+            },
+            noise: Noise {
+                alpha: 0.01,
+                min_samples: 10,
+            },
             numpy: NumpyRule {
                 max_ratio: 1.2,
                 min_fraction: 0.8,
@@ -240,7 +249,12 @@ impl Thresholds {
         let line_of = |e: &toml::de::Error| {
             e.span()
                 .filter(|s| s.start > 0)
-                .map(|s| format!("line {}", text[..s.start.min(text.len())].lines().count().max(1)))
+                .map(|s| {
+                    format!(
+                        "line {}",
+                        text[..s.start.min(text.len())].lines().count().max(1)
+                    )
+                })
                 .unwrap_or_default()
         };
         let de = toml::Deserializer::parse(text)
@@ -258,25 +272,44 @@ impl Thresholds {
         })?;
         let bad = |key: &str, problem: String| Error::invalid(path, key, problem, HINT);
         if raw.version != VERSION {
-            return Err(bad("version", format!("is {}, this guard reads version {VERSION}", raw.version)));
+            return Err(bad(
+                "version",
+                format!("is {}, this guard reads version {VERSION}", raw.version),
+            ));
         }
         let mut t = Self::default();
         if let Some(s) = raw.instructions {
-            set_pct(&mut t.instructions.max_regression_pct, s.max_regression_pct, "instructions.max_regression_pct", &bad)?;
+            set_pct(
+                &mut t.instructions.max_regression_pct,
+                s.max_regression_pct,
+                "instructions.max_regression_pct",
+                &bad,
+            )?;
             t.instructions.gate = s.gate.unwrap_or(t.instructions.gate);
         }
         if let Some(w) = raw.wall_clock {
-            set_pct(&mut t.wall_clock.max_regression_pct, w.max_regression_pct, "wall_clock.max_regression_pct", &bad)?;
+            set_pct(
+                &mut t.wall_clock.max_regression_pct,
+                w.max_regression_pct,
+                "wall_clock.max_regression_pct",
+                &bad,
+            )?;
             t.wall_clock.gate = w.gate.unwrap_or(t.wall_clock.gate);
             if let Some(a) = w.alpha {
                 if !(a > 0.0 && a < 0.5) {
-                    return Err(bad("wall_clock.alpha", format!("must be in (0, 0.5), got {a}")));
+                    return Err(bad(
+                        "wall_clock.alpha",
+                        format!("must be in (0, 0.5), got {a}"),
+                    ));
                 }
                 t.noise.alpha = a;
             }
             if let Some(n) = w.min_samples {
                 if n < 2 {
-                    return Err(bad("wall_clock.min_samples", format!("must be at least 2, got {n}")));
+                    return Err(bad(
+                        "wall_clock.min_samples",
+                        format!("must be at least 2, got {n}"),
+                    ));
                 }
                 t.noise.min_samples = n;
             }
@@ -284,13 +317,19 @@ impl Thresholds {
         if let Some(n) = raw.numpy {
             if let Some(r) = n.max_ratio {
                 if !(r.is_finite() && r > 0.0) {
-                    return Err(bad("numpy.max_ratio", format!("must be a finite number > 0, got {r}")));
+                    return Err(bad(
+                        "numpy.max_ratio",
+                        format!("must be a finite number > 0, got {r}"),
+                    ));
                 }
                 t.numpy.max_ratio = r;
             }
             if let Some(f) = n.min_fraction {
                 if !(0.0..=1.0).contains(&f) {
-                    return Err(bad("numpy.min_fraction", format!("must be in [0, 1], got {f}")));
+                    return Err(bad(
+                        "numpy.min_fraction",
+                        format!("must be in [0, 1], got {f}"),
+                    ));
                 }
                 t.numpy.min_fraction = f;
             }
@@ -318,15 +357,28 @@ impl Thresholds {
         for (i, a) in raw.acknowledged.into_iter().enumerate() {
             let key = format!("acknowledged[{i}]");
             let mut pct = 0.0;
-            set_pct(&mut pct, Some(a.max_change_pct), &format!("{key}.max_change_pct"), &bad)?;
+            set_pct(
+                &mut pct,
+                Some(a.max_change_pct),
+                &format!("{key}.max_change_pct"),
+                &bad,
+            )?;
             if a.reason.trim().is_empty() {
-                return Err(bad(&format!("{key}.reason"), "must say why the regression is accepted".into()));
+                return Err(bad(
+                    &format!("{key}.reason"),
+                    "must say why the regression is accepted".into(),
+                ));
             }
             let expires = match (a.expires.date, a.expires.time) {
                 (Some(d), None) => Date::new(i32::from(d.year), d.month, d.day),
                 _ => None,
             }
-            .ok_or_else(|| bad(&format!("{key}.expires"), format!("must be a date like 2026-12-31, got {}", a.expires)))?;
+            .ok_or_else(|| {
+                bad(
+                    &format!("{key}.expires"),
+                    format!("must be a date like 2026-12-31, got {}", a.expires),
+                )
+            })?;
             t.acknowledged.push(Ack {
                 matcher: glob(&a.id, &format!("{key}.id"), &bad)?,
                 pattern: a.id,
@@ -351,10 +403,18 @@ impl Thresholds {
     }
 }
 
-fn set_pct(slot: &mut f64, value: Option<f64>, key: &str, bad: &dyn Fn(&str, String) -> Error) -> Result<()> {
+fn set_pct(
+    slot: &mut f64,
+    value: Option<f64>,
+    key: &str,
+    bad: &dyn Fn(&str, String) -> Error,
+) -> Result<()> {
     if let Some(v) = value {
         if !(v.is_finite() && v >= 0.0) {
-            return Err(bad(key, format!("must be a finite percentage >= 0, got {v}")));
+            return Err(bad(
+                key,
+                format!("must be a finite percentage >= 0, got {v}"),
+            ));
         }
         *slot = v;
     }

@@ -10,8 +10,15 @@ pub const GUNGRAUN_VERSION: &str = "0.20.0";
 
 /// Runs `program args…` and returns its stdout when it succeeds.
 fn output(program: &Path, args: &[&str]) -> Option<String> {
-    let out = Command::new(program).args(args).stdin(Stdio::null()).stderr(Stdio::null()).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    let out = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// `rustc -vV` of the toolchain cargo would use here: (`1.95.0 (59807616e 2026-04-14)`, host triple).
@@ -85,19 +92,34 @@ pub fn ensure_runner(target_dir: &Path, say: &mut dyn FnMut(&str)) -> Result<Pat
         "cargo install gungraun-runner --version {GUNGRAUN_VERSION} --locked --root {}",
         root.display()
     );
-    say(&format!("gungraun-runner {GUNGRAUN_VERSION} not found; installing it once: {command}"));
+    say(&format!(
+        "gungraun-runner {GUNGRAUN_VERSION} not found; installing it once: {command}"
+    ));
     let status = Command::new("cargo")
-        .args(["install", "gungraun-runner", "--version", GUNGRAUN_VERSION, "--locked", "--root"])
+        .args([
+            "install",
+            "gungraun-runner",
+            "--version",
+            GUNGRAUN_VERSION,
+            "--locked",
+            "--root",
+        ])
         .arg(&root)
         .stdin(Stdio::null())
         .status()
-        .map_err(|e| Error::Command { command: command.clone(), problem: format!("could not start: {e}"), hint: "is cargo on PATH?".into() })?;
+        .map_err(|e| Error::Command {
+            command: command.clone(),
+            problem: format!("could not start: {e}"),
+            hint: "is cargo on PATH?".into(),
+        })?;
     let bin = root.join("bin").join("gungraun-runner");
     if !status.success() || !bin.is_file() {
         return Err(Error::Command {
             command,
             problem: format!("failed ({status})"),
-            hint: "check network access to crates.io, or install it yourself and set GUNGRAUN_RUNNER".into(),
+            hint:
+                "check network access to crates.io, or install it yourself and set GUNGRAUN_RUNNER"
+                    .into(),
         });
     }
     Ok(bin)
@@ -128,7 +150,9 @@ pub fn simd_features() -> Vec<String> {
                 $(if std::arch::is_x86_feature_detected!($f) { out.push($f.to_string()); })*
             };
         }
-        probe!("sse2", "sse4.1", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl");
+        probe!(
+            "sse2", "sse4.1", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl"
+        );
     }
     out
 }

@@ -1,7 +1,7 @@
 //! `guard check`.
 
-use std::fmt::Write as _;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::Write as _;
 
 use super::{current, say, update_command, Current};
@@ -92,7 +92,10 @@ pub fn check(args: &CheckArgs) -> Result<Outcome> {
         ));
     }
     let today = Date::today();
-    let runner = Runner { profile: common.profile, target_dir: common.target_dir.clone() };
+    let runner = Runner {
+        profile: common.profile,
+        target_dir: common.target_dir.clone(),
+    };
     let profile = common.profile.name();
     let mut suites = Vec::new();
     let mut entries = Vec::new();
@@ -110,7 +113,13 @@ pub fn check(args: &CheckArgs) -> Result<Outcome> {
             }),
             Current::Instructions(results) => {
                 let (summary, base, comparable) = baseline_for::<IrStats>(common, suite, &fp)?;
-                entries.extend(compare::instructions(&base, &results, &thresholds, today, comparable));
+                entries.extend(compare::instructions(
+                    &base,
+                    &results,
+                    &thresholds,
+                    today,
+                    comparable,
+                ));
                 suites.push(summary);
             }
             Current::Wall(mut results) => {
@@ -134,8 +143,17 @@ pub fn check(args: &CheckArgs) -> Result<Outcome> {
 }
 
 /// Re-runs each flagged wall-clock benchmark once; its new result replaces the first one.
-fn rerun_flagged(runner: &Runner, common: &Common, results: &mut [WallResult], wall: &[Entry]) -> Result<Option<String>> {
-    let flagged: Vec<&str> = wall.iter().filter(|e| e.status == Status::Regression).map(|e| e.id.as_str()).collect();
+fn rerun_flagged(
+    runner: &Runner,
+    common: &Common,
+    results: &mut [WallResult],
+    wall: &[Entry],
+) -> Result<Option<String>> {
+    let flagged: Vec<&str> = wall
+        .iter()
+        .filter(|e| e.status == Status::Regression)
+        .map(|e| e.id.as_str())
+        .collect();
     if flagged.is_empty() {
         return Ok(None);
     }
@@ -145,20 +163,35 @@ fn rerun_flagged(runner: &Runner, common: &Common, results: &mut [WallResult], w
         say(&format!("re-running flagged wall-clock benchmark {id}"));
         let since = runner.wall(Some(id))?;
         let again = criterion::read_dir(&common.target_dir.join("criterion"), Some(since))?;
-        if let (Some(new), Some(slot)) = (again.into_iter().find(|r| r.id == id), results.iter_mut().find(|r| r.id == id)) {
+        if let (Some(new), Some(slot)) = (
+            again.into_iter().find(|r| r.id == id),
+            results.iter_mut().find(|r| r.id == id),
+        ) {
             *slot = new;
             rerun += 1;
         }
     }
-    let mut note = format!("re-ran {rerun} flagged wall-clock benchmark(s) once; the re-run decides");
+    let mut note =
+        format!("re-ran {rerun} flagged wall-clock benchmark(s) once; the re-run decides");
     if total > MAX_RERUNS {
-        let _ = write!(note, " ({} more were flagged but not re-run)", total - MAX_RERUNS);
+        let _ = write!(
+            note,
+            " ({} more were flagged but not re-run)",
+            total - MAX_RERUNS
+        );
     }
     Ok(Some(note))
 }
 
-fn numpy_gate_for(args: &CheckArgs, lanes: &[WallResult], thresholds: &Thresholds) -> Result<report::NumpyGate> {
-    let path = args.numpy.clone().unwrap_or_else(|| args.common.baselines.join("numpy.json"));
+fn numpy_gate_for(
+    args: &CheckArgs,
+    lanes: &[WallResult],
+    thresholds: &Thresholds,
+) -> Result<report::NumpyGate> {
+    let path = args
+        .numpy
+        .clone()
+        .unwrap_or_else(|| args.common.baselines.join("numpy.json"));
     let command = if path == std::path::Path::new("baselines/numpy.json") {
         COMMAND.to_string()
     } else {
@@ -167,7 +200,10 @@ fn numpy_gate_for(args: &CheckArgs, lanes: &[WallResult], thresholds: &Threshold
     Ok(match numpy::read(&path)? {
         None => compare::numpy::skipped(
             &thresholds.numpy,
-            format!("no NumPy numbers at {}: run `{command}` (needs uv)", path.display()),
+            format!(
+                "no NumPy numbers at {}: run `{command}` (needs uv)",
+                path.display()
+            ),
         ),
         Some(n) => compare::numpy::gate(lanes, &n, &thresholds.numpy, &tools::cpu_model()),
     })

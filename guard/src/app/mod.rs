@@ -2,9 +2,11 @@
 //! I/O; the decisions themselves live in [`crate::compare`].
 
 mod check;
+mod comment;
 mod update;
 
 pub use check::{check, Outcome};
+pub use comment::{comment, comment_body, post};
 pub use update::update;
 
 use std::fmt::Write as _;
@@ -24,7 +26,7 @@ pub(crate) fn say(message: &str) {
 
 /// The message for a suite that cannot run without valgrind.
 pub(crate) const NO_VALGRIND: &str =
-    "skipped: valgrind not found — install valgrind (apt-get install valgrind) to check instruction counts";
+    "valgrind not found: install valgrind (apt-get install valgrind) to check instruction counts";
 
 /// Current results of a suite: runs the bench first unless `--no-bench`. `Ok(None)`: skipped (the reason
 /// was returned as the error-free message).
@@ -48,24 +50,36 @@ pub(crate) fn current(common: &Common, suite: Suite, runner: &Runner) -> Result<
                     return Ok(Current::Skipped(NO_VALGRIND.into()));
                 }
                 let runner_path = tools::ensure_runner(target, &mut |m| say(m))?;
-                say(&format!("running the instruction-count benches ({} profile)", common.profile.name()));
+                say(&format!(
+                    "running the instruction-count benches ({} profile)",
+                    common.profile.name()
+                ));
                 Some(runner.instructions(&runner_path)?)
             }
             Suite::Wall => {
-                say(&format!("running the wall-clock benches ({} profile)", common.profile.name()));
+                say(&format!(
+                    "running the wall-clock benches ({} profile)",
+                    common.profile.name()
+                ));
                 Some(runner.wall(None)?)
             }
         }
     };
     Ok(match suite {
-        Suite::Instructions => Current::Instructions(gungraun::read_dir(&target.join("gungraun"), since)?),
+        Suite::Instructions => {
+            Current::Instructions(gungraun::read_dir(&target.join("gungraun"), since)?)
+        }
         Suite::Wall => Current::Wall(criterion::read_dir(&target.join("criterion"), since)?),
     })
 }
 
 /// The command that refreshes a suite's baseline.
 pub(crate) fn update_command(common: &Common, suite: Suite) -> String {
-    let mut s = format!("guard baseline update --suite {} --profile {}", suite.name(), common.profile.name());
+    let mut s = format!(
+        "guard baseline update --suite {} --profile {}",
+        suite.name(),
+        common.profile.name()
+    );
     if common.baselines != Path::new("baselines") {
         let _ = write!(s, " --baselines {}", common.baselines.display());
     }

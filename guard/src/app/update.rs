@@ -1,7 +1,7 @@
 //! `guard baseline update`.
 
-use std::fmt::Write as _;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use super::{current, say, Current};
 use crate::baseline::{self, BaselineFile, Changes};
@@ -23,9 +23,16 @@ use crate::thresholds::Thresholds;
 /// Any [`crate::Error`] (exit code 2); existing baseline files are left intact.
 pub fn update(args: &UpdateArgs) -> Result<String> {
     let common = &args.common;
-    let thresholds = if args.thresholds.exists() { Thresholds::read(&args.thresholds)? } else { Thresholds::default() };
+    let thresholds = if args.thresholds.exists() {
+        Thresholds::read(&args.thresholds)?
+    } else {
+        Thresholds::default()
+    };
     fsio::create_dir_all(&common.baselines)?;
-    let runner = Runner { profile: common.profile, target_dir: common.target_dir.clone() };
+    let runner = Runner {
+        profile: common.profile,
+        target_dir: common.target_dir.clone(),
+    };
     let today = Date::today().to_string();
     let mut out = String::new();
     for suite in common.suites() {
@@ -34,20 +41,26 @@ pub fn update(args: &UpdateArgs) -> Result<String> {
         let threshold = |id: &str| thresholds.rule(suite, id).max_regression_pct;
         let changes = match current(common, suite, &runner)? {
             Current::Skipped(message) => {
-                let _ = writeln!(out, "{suite}: {message}");
+                let _ = writeln!(out, "{suite}: skipped — {message}");
                 continue;
             }
             Current::Instructions(results) => {
-                let new: BTreeMap<String, IrStats> = results.into_iter().map(|r| (r.id, r.metrics)).collect();
+                let new: BTreeMap<String, IrStats> =
+                    results.into_iter().map(|r| (r.id, r.metrics)).collect();
                 let old = BaselineFile::<IrStats>::load(&path, suite)?;
-                let (file, changes) = baseline::merge(old, new, fp, suite, today.clone(), args.prune, &threshold);
+                let (file, changes) =
+                    baseline::merge(old, new, fp, suite, today.clone(), args.prune, &threshold);
                 file.store(&path)?;
                 changes
             }
             Current::Wall(results) => {
-                let new: BTreeMap<String, WallStats> = results.iter().map(|r| (r.id.clone(), WallStats::from(r))).collect();
+                let new: BTreeMap<String, WallStats> = results
+                    .iter()
+                    .map(|r| (r.id.clone(), WallStats::from(r)))
+                    .collect();
                 let old = BaselineFile::<WallStats>::load(&path, suite)?;
-                let (file, changes) = baseline::merge(old, new, fp, suite, today.clone(), args.prune, &threshold);
+                let (file, changes) =
+                    baseline::merge(old, new, fp, suite, today.clone(), args.prune, &threshold);
                 file.store(&path)?;
                 changes
             }
@@ -81,7 +94,8 @@ fn describe(suite: Suite, path: &str, c: &Changes) -> String {
         let _ = writeln!(s, "  - {id}");
     }
     for (id, a, b, pct) in &c.changed {
-        let _ = writeln!(s, 
+        let _ = writeln!(
+            s,
             "  ~ {id}: {} → {} ({pct:+.2}%)",
             fmt_value(metric, Some(*a)),
             fmt_value(metric, Some(*b))

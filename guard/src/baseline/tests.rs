@@ -18,42 +18,117 @@ fn ir(v: f64) -> IrStats {
 
 #[test]
 fn round_trip_is_one_line_per_benchmark() {
-    let (file, _) = merge(None, [("b/x/1".to_string(), ir(10.0)), ("a/y/2".to_string(), ir(20.0))].into(), fp(), Suite::Instructions, "2026-01-01".into(), false, &|_| 1.0);
+    let (file, _) = merge(
+        None,
+        [
+            ("b/x/1".to_string(), ir(10.0)),
+            ("a/y/2".to_string(), ir(20.0)),
+        ]
+        .into(),
+        fp(),
+        Suite::Instructions,
+        "2026-01-01".into(),
+        false,
+        &|_| 1.0,
+    );
     let text = file.to_json().unwrap();
-    assert!(text.contains("\n    \"a/y/2\": {\"Ir\":20.0},\n    \"b/x/1\": {\"Ir\":10.0}\n"), "{text}");
-    let back = BaselineFile::<IrStats>::parse(text.as_bytes(), Path::new("b.json"), Suite::Instructions).unwrap();
+    assert!(
+        text.contains("\n    \"a/y/2\": {\"Ir\":20.0},\n    \"b/x/1\": {\"Ir\":10.0}\n"),
+        "{text}"
+    );
+    let back =
+        BaselineFile::<IrStats>::parse(text.as_bytes(), Path::new("b.json"), Suite::Instructions)
+            .unwrap();
     assert_eq!(back, file);
-    let err = BaselineFile::<IrStats>::parse(text.as_bytes(), Path::new("b.json"), Suite::Wall).unwrap_err();
-    assert!(err.to_string().contains("suite: is instructions, expected wall"), "{err}");
+    let err = BaselineFile::<IrStats>::parse(text.as_bytes(), Path::new("b.json"), Suite::Wall)
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("suite: is instructions, expected wall"),
+        "{err}"
+    );
 }
 
 #[test]
 fn merge_keeps_prunes_and_reports() {
-    let old = merge(None, [("keep".to_string(), ir(10.0)), ("moved".to_string(), ir(100.0)), ("same".to_string(), ir(50.0))].into(), fp(), Suite::Instructions, "d".into(), false, &|_| 1.0).0;
-    let new: BTreeMap<String, IrStats> = [("moved".to_string(), ir(110.0)), ("same".to_string(), ir(50.2)), ("added".to_string(), ir(1.0))].into();
-    let (file, c) = merge(Some(old.clone()), new.clone(), fp(), Suite::Instructions, "d".into(), false, &|_| 1.0);
+    let old = merge(
+        None,
+        [
+            ("keep".to_string(), ir(10.0)),
+            ("moved".to_string(), ir(100.0)),
+            ("same".to_string(), ir(50.0)),
+        ]
+        .into(),
+        fp(),
+        Suite::Instructions,
+        "d".into(),
+        false,
+        &|_| 1.0,
+    )
+    .0;
+    let new: BTreeMap<String, IrStats> = [
+        ("moved".to_string(), ir(110.0)),
+        ("same".to_string(), ir(50.2)),
+        ("added".to_string(), ir(1.0)),
+    ]
+    .into();
+    let (file, c) = merge(
+        Some(old.clone()),
+        new.clone(),
+        fp(),
+        Suite::Instructions,
+        "d".into(),
+        false,
+        &|_| 1.0,
+    );
     assert_eq!(c.added, vec!["added"]);
     assert_eq!(c.kept, 1);
     assert_eq!(c.unchanged, 1);
     assert_eq!(c.changed.len(), 1);
     assert_eq!(c.changed[0].0, "moved");
     assert!(file.benchmarks.contains_key("keep"));
-    let (file, c) = merge(Some(old.clone()), new.clone(), fp(), Suite::Instructions, "d".into(), true, &|_| 1.0);
+    let (file, c) = merge(
+        Some(old.clone()),
+        new.clone(),
+        fp(),
+        Suite::Instructions,
+        "d".into(),
+        true,
+        &|_| 1.0,
+    );
     assert_eq!(c.removed, vec!["keep"]);
     assert!(!file.benchmarks.contains_key("keep"));
     let mut other = fp();
     other.rustc = "1.96.0".into();
-    let (file, c) = merge(Some(old), new, other, Suite::Instructions, "d".into(), false, &|_| 1.0);
+    let (file, c) = merge(
+        Some(old),
+        new,
+        other,
+        Suite::Instructions,
+        "d".into(),
+        false,
+        &|_| 1.0,
+    );
     assert_eq!(c.environment, vec!["rustc: 1.95.0 → 1.96.0"]);
-    assert!(!file.benchmarks.contains_key("keep"), "values from another environment are not mixed in");
+    assert!(
+        !file.benchmarks.contains_key("keep"),
+        "values from another environment are not mixed in"
+    );
 }
 
 #[test]
 fn rejects_bad_values() {
     let text = r#"{"schema_version":1,"suite":"wall","updated":"d","fingerprint":{"profile":"pr","rustc":"r","host":"h","simd":[]},"benchmarks":{"a":{"median_ns":-1.0,"mean_ns":1.0,"samples_ns":[1.0]}}}"#;
-    let e = BaselineFile::<WallStats>::parse(text.as_bytes(), Path::new("w.json"), Suite::Wall).unwrap_err();
-    assert!(e.to_string().contains("benchmarks.a: median_ns must be a finite number >= 0, got -1"), "{e}");
-    let e = BaselineFile::<WallStats>::parse(&text.as_bytes()[..50], Path::new("w.json"), Suite::Wall).unwrap_err();
+    let e = BaselineFile::<WallStats>::parse(text.as_bytes(), Path::new("w.json"), Suite::Wall)
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("benchmarks.a: median_ns must be a finite number >= 0, got -1"),
+        "{e}"
+    );
+    let e =
+        BaselineFile::<WallStats>::parse(&text.as_bytes()[..50], Path::new("w.json"), Suite::Wall)
+            .unwrap_err();
     assert!(e.to_string().starts_with("w.json: "), "{e}");
 }
 

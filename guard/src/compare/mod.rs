@@ -46,7 +46,13 @@ pub fn change_pct(baseline: f64, current: f64) -> Option<f64> {
 
 /// Verdict for a change, given the rule, whether the change is statistically clear in each direction, and
 /// an acknowledgement. Returns status and note.
-fn judge(ctx: (&Thresholds, Suite, Date), id: &str, rule: Rule, change: Option<f64>, clear: (bool, bool)) -> (Status, Option<String>) {
+fn judge(
+    ctx: (&Thresholds, Suite, Date),
+    id: &str,
+    rule: Rule,
+    change: Option<f64>,
+    clear: (bool, bool),
+) -> (Status, Option<String>) {
     let (thresholds, suite, today) = ctx;
     let (clear_up, clear_down) = clear;
     let Some(change) = change else {
@@ -57,18 +63,27 @@ fn judge(ctx: (&Thresholds, Suite, Date), id: &str, rule: Rule, change: Option<f
             if today > ack.expires {
                 return (
                     Status::Regression,
-                    Some(format!("acknowledgement expired on {} ({})", ack.expires, ack.reason)),
+                    Some(format!(
+                        "acknowledgement expired on {} ({})",
+                        ack.expires, ack.reason
+                    )),
                 );
             }
             if change <= ack.max_change_pct {
                 return (
                     Status::Acknowledged,
-                    Some(format!("acknowledged up to +{}% until {}: {}", ack.max_change_pct, ack.expires, ack.reason)),
+                    Some(format!(
+                        "acknowledged up to +{}% until {}: {}",
+                        ack.max_change_pct, ack.expires, ack.reason
+                    )),
                 );
             }
             return (
                 Status::Regression,
-                Some(format!("exceeds the acknowledged +{}% ({})", ack.max_change_pct, ack.reason)),
+                Some(format!(
+                    "exceeds the acknowledged +{}% ({})",
+                    ack.max_change_pct, ack.reason
+                )),
             );
         }
         return (Status::Regression, None);
@@ -114,7 +129,13 @@ pub fn instructions(
         let rule = thresholds.rule(suite, &cur.id);
         let cur_ir = cur.metrics.get("Ir").copied();
         let Some(base) = baseline.get(&cur.id) else {
-            let mut e = entry(suite, &cur.id, Status::New, rule.gate, Some(rule.max_regression_pct));
+            let mut e = entry(
+                suite,
+                &cur.id,
+                Status::New,
+                rule.gate,
+                Some(rule.max_regression_pct),
+            );
             e.current = cur_ir;
             out.push(e);
             continue;
@@ -125,11 +146,23 @@ pub fn instructions(
             _ => None,
         };
         let (status, note) = if comparable {
-            judge((thresholds, suite, today), &cur.id, rule, change, (true, true))
+            judge(
+                (thresholds, suite, today),
+                &cur.id,
+                rule,
+                change,
+                (true, true),
+            )
         } else {
             (Status::Incomparable, None)
         };
-        let mut e = entry(suite, &cur.id, status, rule.gate, Some(rule.max_regression_pct));
+        let mut e = entry(
+            suite,
+            &cur.id,
+            status,
+            rule.gate,
+            Some(rule.max_regression_pct),
+        );
         e.baseline = base_ir;
         e.current = cur_ir;
         e.change_pct = change;
@@ -150,7 +183,13 @@ pub fn instructions(
             .collect();
         out.push(e);
     }
-    missing(suite, baseline.iter().map(|(k, v)| (k, v.get("Ir").copied())), &seen, thresholds, &mut out);
+    missing(
+        suite,
+        baseline.iter().map(|(k, v)| (k, v.get("Ir").copied())),
+        &seen,
+        thresholds,
+        &mut out,
+    );
     out
 }
 
@@ -172,7 +211,13 @@ pub fn wall(
         seen.insert(cur.id.as_str());
         let rule = thresholds.rule(suite, &cur.id);
         let Some(base) = baseline.get(&cur.id) else {
-            let mut e = entry(suite, &cur.id, Status::New, rule.gate, Some(rule.max_regression_pct));
+            let mut e = entry(
+                suite,
+                &cur.id,
+                Status::New,
+                rule.gate,
+                Some(rule.max_regression_pct),
+            );
             e.current = Some(cur.median_ns);
             out.push(e);
             continue;
@@ -184,7 +229,13 @@ pub fn wall(
         let p_down = stats::mann_whitney_greater(&cur.samples_ns, &base.samples_ns);
         let (clear_up, clear_down) = (enough && p_up < noise.alpha, enough && p_down < noise.alpha);
         let (status, mut note) = if comparable {
-            judge((thresholds, suite, today), &cur.id, rule, change, (clear_up, clear_down))
+            judge(
+                (thresholds, suite, today),
+                &cur.id,
+                rule,
+                change,
+                (clear_up, clear_down),
+            )
         } else {
             (Status::Incomparable, None)
         };
@@ -193,18 +244,37 @@ pub fn wall(
             note = Some(if enough {
                 format!("within noise (p = {:.2})", p_up.min(p_down))
             } else {
-                format!("too few samples to tell (need {} per side)", noise.min_samples)
+                format!(
+                    "too few samples to tell (need {} per side)",
+                    noise.min_samples
+                )
             });
         }
-        let mut e = entry(suite, &cur.id, status, rule.gate, Some(rule.max_regression_pct));
+        let mut e = entry(
+            suite,
+            &cur.id,
+            status,
+            rule.gate,
+            Some(rule.max_regression_pct),
+        );
         e.baseline = Some(base.median_ns);
         e.current = Some(cur.median_ns);
         e.change_pct = change;
-        e.p_value = Some(if change.unwrap_or(0.0) >= 0.0 { p_up } else { p_down });
+        e.p_value = Some(if change.unwrap_or(0.0) >= 0.0 {
+            p_up
+        } else {
+            p_down
+        });
         e.note = note;
         out.push(e);
     }
-    missing(suite, baseline.iter().map(|(k, v)| (k, Some(v.median_ns))), &seen, thresholds, &mut out);
+    missing(
+        suite,
+        baseline.iter().map(|(k, v)| (k, Some(v.median_ns))),
+        &seen,
+        thresholds,
+        &mut out,
+    );
     out
 }
 
@@ -218,7 +288,13 @@ fn missing<'a>(
     for (id, value) in baseline {
         if !seen.contains(id.as_str()) {
             let rule = thresholds.rule(suite, id);
-            let mut e = entry(suite, id, Status::Missing, false, Some(rule.max_regression_pct));
+            let mut e = entry(
+                suite,
+                id,
+                Status::Missing,
+                false,
+                Some(rule.max_regression_pct),
+            );
             e.baseline = value;
             e.note = Some("in the baseline but not in the results".into());
             out.push(e);

@@ -46,7 +46,12 @@ fn split_id(id: &str) -> Option<(&str, &str, u64)> {
 /// Evaluates the gate. `cpu_model` is this machine's; NumPy numbers recorded on another CPU are not
 /// compared (the gate is skipped with the command that refreshes them).
 #[must_use]
-pub fn gate(lanes: &[WallResult], numpy: &NumpyResults, rule: &NumpyRule, cpu_model: &str) -> NumpyGate {
+pub fn gate(
+    lanes: &[WallResult],
+    numpy: &NumpyResults,
+    rule: &NumpyRule,
+    cpu_model: &str,
+) -> NumpyGate {
     if let Some(theirs) = &numpy.cpu_model {
         if theirs.trim() != cpu_model.trim() {
             return skipped(
@@ -66,7 +71,11 @@ pub fn gate(lanes: &[WallResult], numpy: &NumpyResults, rule: &NumpyRule, cpu_mo
     }
     let pick = |library: &str| {
         let mut m: BTreeMap<(&str, u64), f64> = BTreeMap::new();
-        for row in numpy.rows.iter().filter(|r| r.library == library && r.variant == rule.variant) {
+        for row in numpy
+            .rows
+            .iter()
+            .filter(|r| r.library == library && r.variant == rule.variant)
+        {
             let v = match rule.statistic {
                 Statistic::Median => row.median_ns,
                 Statistic::Min => row.min_ns,
@@ -80,7 +89,9 @@ pub fn gate(lanes: &[WallResult], numpy: &NumpyResults, rule: &NumpyRule, cpu_mo
     let torch = pick("torch");
     let mut cells = Vec::new();
     for (&(op, size), &(backend, lanes_ns)) in &best {
-        let Some(&numpy_ns) = reference.get(&(op, size)) else { continue };
+        let Some(&numpy_ns) = reference.get(&(op, size)) else {
+            continue;
+        };
         if numpy_ns <= 0.0 {
             continue;
         }
@@ -108,7 +119,11 @@ pub fn gate(lanes: &[WallResult], numpy: &NumpyResults, rule: &NumpyRule, cpu_mo
     let cells_ok = cells.iter().filter(|c| c.ok).count();
     let fraction = cells_ok as f64 / cells.len() as f64;
     NumpyGate {
-        state: if fraction >= rule.min_fraction { GateState::Pass } else { GateState::Fail },
+        state: if fraction >= rule.min_fraction {
+            GateState::Pass
+        } else {
+            GateState::Fail
+        },
         gate: rule.gate,
         max_ratio: rule.max_ratio,
         min_fraction: rule.min_fraction,
@@ -127,7 +142,12 @@ mod tests {
     use crate::thresholds::Thresholds;
 
     fn lanes(id: &str, ns: f64) -> WallResult {
-        WallResult { id: id.into(), median_ns: ns, mean_ns: ns, samples_ns: vec![ns; 10] }
+        WallResult {
+            id: id.into(),
+            median_ns: ns,
+            mean_ns: ns,
+            samples_ns: vec![ns; 10],
+        }
     }
 
     fn row(op: &str, size: u64, library: &str, ns: f64) -> Row {
@@ -153,7 +173,11 @@ mod tests {
         ];
         let numpy = NumpyResults {
             cpu_model: Some("cpu".into()),
-            rows: vec![row("add", 1000, "numpy", 578.0), row("exp", 1000, "numpy", 1685.0), row("add", 1000, "torch", 1400.0)],
+            rows: vec![
+                row("add", 1000, "numpy", 578.0),
+                row("exp", 1000, "numpy", 1685.0),
+                row("add", 1000, "torch", 1400.0),
+            ],
             unsupported: vec![],
         };
         let g = gate(&lanes, &numpy, &rule, "cpu");

@@ -6,11 +6,21 @@ fn today() -> Date {
 }
 
 fn ir(id: &str, v: f64) -> IrResult {
-    IrResult { id: id.into(), metrics: [("Ir".to_string(), v), ("EstimatedCycles".to_string(), v * 2.0)].into() }
+    IrResult {
+        id: id.into(),
+        metrics: [
+            ("Ir".to_string(), v),
+            ("EstimatedCycles".to_string(), v * 2.0),
+        ]
+        .into(),
+    }
 }
 
 fn ir_base(pairs: &[(&str, f64)]) -> BTreeMap<String, IrStats> {
-    pairs.iter().map(|(id, v)| ((*id).to_string(), [("Ir".to_string(), *v)].into())).collect()
+    pairs
+        .iter()
+        .map(|(id, v)| ((*id).to_string(), [("Ir".to_string(), *v)].into()))
+        .collect()
 }
 
 fn thresholds(extra: &str) -> Thresholds {
@@ -24,8 +34,20 @@ fn status_of(entries: &[Entry], id: &str) -> Status {
 
 #[test]
 fn instruction_verdicts() {
-    let base = ir_base(&[("same", 1000.0), ("up", 1000.0), ("down", 1000.0), ("tiny", 1000.0), ("gone", 5.0)]);
-    let cur = [ir("same", 1000.0), ir("up", 1050.0), ir("down", 950.0), ir("tiny", 1009.0), ir("fresh", 7.0)];
+    let base = ir_base(&[
+        ("same", 1000.0),
+        ("up", 1000.0),
+        ("down", 1000.0),
+        ("tiny", 1000.0),
+        ("gone", 5.0),
+    ]);
+    let cur = [
+        ir("same", 1000.0),
+        ir("up", 1050.0),
+        ir("down", 950.0),
+        ir("tiny", 1009.0),
+        ir("fresh", 7.0),
+    ];
     let e = instructions(&base, &cur, &thresholds(""), today(), true);
     assert_eq!(status_of(&e, "same"), Status::Pass);
     assert_eq!(status_of(&e, "up"), Status::Regression);
@@ -55,33 +77,61 @@ fn acknowledgements_apply_until_they_expire() {
     let cur = [ir("up", 1050.0), ir("up_more", 1100.0)];
     let t = thresholds(acks);
     let e = instructions(&base, &cur, &t, today(), true);
-    assert_eq!(status_of(&e, "up"), Status::Acknowledged, "the expiry day itself still counts");
+    assert_eq!(
+        status_of(&e, "up"),
+        Status::Acknowledged,
+        "the expiry day itself still counts"
+    );
     assert_eq!(status_of(&e, "up_more"), Status::Regression);
-    assert!(e.iter().find(|e| e.id == "up_more").unwrap().note.as_ref().unwrap().contains("exceeds"));
+    assert!(e
+        .iter()
+        .find(|e| e.id == "up_more")
+        .unwrap()
+        .note
+        .as_ref()
+        .unwrap()
+        .contains("exceeds"));
     let later = Date::new(2026, 6, 2).unwrap();
     let e = instructions(&base, &cur, &t, later, true);
     assert_eq!(status_of(&e, "up"), Status::Regression);
-    assert!(e[0].note.as_ref().unwrap().contains("expired on 2026-06-01"));
+    assert!(e[0]
+        .note
+        .as_ref()
+        .unwrap()
+        .contains("expired on 2026-06-01"));
 }
 
 #[test]
 fn zero_baseline() {
     assert_eq!(change_pct(0.0, 0.0), Some(0.0));
     assert_eq!(change_pct(0.0, 1.0), None);
-    let e = instructions(&ir_base(&[("z", 0.0)]), &[ir("z", 3.0)], &thresholds(""), today(), true);
+    let e = instructions(
+        &ir_base(&[("z", 0.0)]),
+        &[ir("z", 3.0)],
+        &thresholds(""),
+        today(),
+        true,
+    );
     assert_eq!(e[0].status, Status::Regression);
 }
 
 fn wall_result(id: &str, samples: Vec<f64>) -> WallResult {
     let median = stats::median(&samples);
-    WallResult { id: id.into(), median_ns: median, mean_ns: median, samples_ns: samples }
+    WallResult {
+        id: id.into(),
+        median_ns: median,
+        mean_ns: median,
+        samples_ns: samples,
+    }
 }
 
 fn noisy(center: f64, n: usize, seed: u64) -> Vec<f64> {
     let mut s = seed;
     (0..n)
         .map(|_| {
-            s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            s = s
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
             center * (1.0 + ((s >> 33) as f64 / f64::from(u32::MAX) - 0.25) * 0.2)
         })
         .collect()
@@ -91,9 +141,18 @@ fn noisy(center: f64, n: usize, seed: u64) -> Vec<f64> {
 fn wall_needs_threshold_and_significance() {
     let t = thresholds("");
     let base: BTreeMap<String, WallStats> = [
-        ("slow".to_string(), WallStats::from(&wall_result("slow", noisy(100.0, 50, 1)))),
-        ("same".to_string(), WallStats::from(&wall_result("same", noisy(100.0, 50, 2)))),
-        ("few".to_string(), WallStats::from(&wall_result("few", noisy(100.0, 3, 3)))),
+        (
+            "slow".to_string(),
+            WallStats::from(&wall_result("slow", noisy(100.0, 50, 1))),
+        ),
+        (
+            "same".to_string(),
+            WallStats::from(&wall_result("same", noisy(100.0, 50, 2))),
+        ),
+        (
+            "few".to_string(),
+            WallStats::from(&wall_result("few", noisy(100.0, 3, 3))),
+        ),
     ]
     .into();
     let cur = [

@@ -10,7 +10,8 @@ use crate::fsio;
 /// or `null`).
 #[must_use]
 pub fn render(report: &Report) -> String {
-    let mut s = serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut s =
+        serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
 }
@@ -26,7 +27,10 @@ pub fn parse(bytes: &[u8], path: &Path) -> Result<Report> {
         return Err(Error::invalid(
             path,
             "schema_version",
-            format!("is {}, this guard reads {SCHEMA_VERSION}", report.schema_version),
+            format!(
+                "is {}, this guard reads {SCHEMA_VERSION}",
+                report.schema_version
+            ),
             hint,
         ));
     }

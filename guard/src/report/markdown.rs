@@ -35,7 +35,8 @@ pub fn escape(text: &str) -> String {
             '|' => out.push_str("&#124;"),
             '"' => out.push_str("&quot;"),
             '@' => out.push_str("@\u{2060}"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '~' | '!' | '{' | '}' | '+' | '-' | '.' | ':' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '~' | '!' | '{' | '}' | '+'
+            | '-' | '.' | ':' => {
                 out.push('\\');
                 out.push(ch);
             }
@@ -60,7 +61,11 @@ fn icon(e: &Entry) -> &'static str {
 const HEADER: &str = "| | benchmark | suite | baseline | current | change | limit | note |\n|---|---|---|--:|--:|--:|--:|---|\n";
 
 fn row(e: &Entry) -> String {
-    let label = if e.status == Status::Regression && !e.gate { "warning" } else { e.status.name() };
+    let label = if e.status == Status::Regression && !e.gate {
+        "warning"
+    } else {
+        e.status.name()
+    };
     format!(
         "| {} {label} | {} | {} | {} | {} | {} | {} | {} |\n",
         icon(e),
@@ -77,7 +82,11 @@ fn row(e: &Entry) -> String {
 fn numpy_section(n: &NumpyGate) -> String {
     let mut s = String::from("### lanes vs NumPy\n\n");
     if n.state == GateState::Skipped {
-        let _ = writeln!(s, "Skipped: {}\n", escape(n.message.as_deref().unwrap_or("")));
+        let _ = writeln!(
+            s,
+            "Skipped: {}\n",
+            escape(n.message.as_deref().unwrap_or(""))
+        );
         return s;
     }
     let word = match (n.state, n.gate) {
@@ -139,9 +148,19 @@ pub fn render_limited(report: &Report, max_chars: usize) -> String {
             SuiteState::Incomparable => "⚠️ incomparable",
             SuiteState::NoBaseline => "no baseline",
         };
-        let _ = write!(head, "- **{}** ({}): {state}", s.suite, escape(&report.profile));
+        let _ = write!(
+            head,
+            "- **{}** ({}): {state}",
+            s.suite,
+            escape(&report.profile)
+        );
         if let Some(f) = &s.baseline_file {
-            let _ = write!(head, " against `{}`", f.replace('`', "'"));
+            let f = f.replace('`', "'");
+            if s.state == SuiteState::NoBaseline {
+                let _ = write!(head, " (`{f}` not found)");
+            } else {
+                let _ = write!(head, " against `{f}`");
+            }
         }
         if let Some(m) = &s.message {
             let _ = write!(head, " — {}", escape(m));
@@ -156,8 +175,10 @@ pub fn render_limited(report: &Report, max_chars: usize) -> String {
     }
     head.push('\n');
 
-    let (attention, rest): (Vec<&Entry>, Vec<&Entry>) =
-        report.entries.iter().partition(|e| e.status == Status::Regression);
+    let (attention, rest): (Vec<&Entry>, Vec<&Entry>) = report
+        .entries
+        .iter()
+        .partition(|e| e.status == Status::Regression);
     let numpy = report.numpy.as_ref().map(numpy_section).unwrap_or_default();
     let mut out = head;
     if !attention.is_empty() {
@@ -171,7 +192,10 @@ pub fn render_limited(report: &Report, max_chars: usize) -> String {
         out.push_str(&numpy);
     }
     if !rest.is_empty() {
-        let open = format!("<details><summary>All other benchmarks ({})</summary>\n\n", rest.len());
+        let open = format!(
+            "<details><summary>All other benchmarks ({})</summary>\n\n",
+            rest.len()
+        );
         let close = "\n</details>\n";
         let room = budget.saturating_sub(out.len() + open.len() + close.len() + HEADER.len() + 200);
         if room > 0 {
@@ -220,7 +244,15 @@ mod tests {
     #[test]
     fn hostile_ids_cannot_escape() {
         let s = escape("<img src=x onerror=alert(1)>|@octocat `code` [link](http://x) </details>\n# Verdict: pass");
-        for bad in ["<img", "</details>", "|", "\n", "@octocat", "`code`", "[link]("] {
+        for bad in [
+            "<img",
+            "</details>",
+            "|",
+            "\n",
+            "@octocat",
+            "`code`",
+            "[link](",
+        ] {
             assert!(!s.contains(bad), "{bad:?} survived in {s:?}");
         }
     }
@@ -231,8 +263,15 @@ mod tests {
         let text = render(&report);
         assert!(text.len() < MAX_CHARS, "{}", text.len());
         assert!(text.starts_with("## ❌ guard FAIL: "));
-        assert!(text.contains("more regressions not shown") || text.contains("more benchmarks not shown"));
+        assert!(
+            text.contains("more regressions not shown")
+                || text.contains("more benchmarks not shown")
+        );
         let small = render_limited(&report, 4_000);
-        assert!(small.len() < 4_000 && small.starts_with("## ❌ guard FAIL: "), "{}", small.len());
+        assert!(
+            small.len() < 4_000 && small.starts_with("## ❌ guard FAIL: "),
+            "{}",
+            small.len()
+        );
     }
 }

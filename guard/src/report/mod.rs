@@ -283,8 +283,14 @@ impl Report {
                 Status::Pass => counts.pass += 1,
             }
         }
-        let numpy_failed = numpy.as_ref().is_some_and(|n| n.gate && n.state == GateState::Fail);
-        let verdict = if counts.regressions > 0 || numpy_failed { Verdict::Fail } else { Verdict::Pass };
+        let numpy_failed = numpy
+            .as_ref()
+            .is_some_and(|n| n.gate && n.state == GateState::Fail);
+        let verdict = if counts.regressions > 0 || numpy_failed {
+            Verdict::Fail
+        } else {
+            Verdict::Pass
+        };
         Self {
             schema_version: SCHEMA_VERSION,
             verdict,
@@ -323,7 +329,13 @@ impl Report {
                     n.cells_ok,
                     n.cells_total,
                     n.max_ratio,
-                    if s == GateState::Pass { "pass" } else if n.gate { "fail" } else { "warning" }
+                    if s == GateState::Pass {
+                        "pass"
+                    } else if n.gate {
+                        "fail"
+                    } else {
+                        "warning"
+                    }
                 ),
             });
         }

@@ -19,7 +19,11 @@ fn e(id: &str, suite: Suite, status: Status, gate: bool, b: Option<f64>, c: Opti
         baseline: b,
         current: c,
         change_pct: change,
-        threshold: Some(if suite == Suite::Instructions { 1.0 } else { 10.0 }),
+        threshold: Some(if suite == Suite::Instructions {
+            1.0
+        } else {
+            10.0
+        }),
         p_value: (suite == Suite::Wall && b.is_some() && c.is_some()).then_some(0.001),
         note: None,
         other_metrics: Vec::new(),
@@ -27,34 +31,104 @@ fn e(id: &str, suite: Suite, status: Status, gate: bool, b: Option<f64>, c: Opti
 }
 
 pub(crate) fn report() -> Report {
-    let mut reg = e("exp/avx2/1000", Suite::Instructions, Status::Regression, true, Some(10_000.0), Some(10_500.0));
+    let mut reg = e(
+        "exp/avx2/1000",
+        Suite::Instructions,
+        Status::Regression,
+        true,
+        Some(10_000.0),
+        Some(10_500.0),
+    );
     reg.other_metrics.push(OtherMetric {
         name: "EstimatedCycles".into(),
         baseline: Some(20_000.0),
         current: Some(21_000.0),
         change_pct: Some(5.0),
     });
-    let mut expired = e("tanh/sse2/100", Suite::Instructions, Status::Regression, true, Some(1_000.0), Some(1_030.0));
+    let mut expired = e(
+        "tanh/sse2/100",
+        Suite::Instructions,
+        Status::Regression,
+        true,
+        Some(1_000.0),
+        Some(1_030.0),
+    );
     expired.note = Some("acknowledgement expired on 2026-01-31 (new polynomial)".into());
-    let warn = e("add/avx2/100000", Suite::Wall, Status::Regression, false, Some(16_000.0), Some(21_000.0));
-    let mut ack = e("tanh/avx2/1000", Suite::Instructions, Status::Acknowledged, true, Some(2_000.0), Some(2_100.0));
+    let warn = e(
+        "add/avx2/100000",
+        Suite::Wall,
+        Status::Regression,
+        false,
+        Some(16_000.0),
+        Some(21_000.0),
+    );
+    let mut ack = e(
+        "tanh/avx2/1000",
+        Suite::Instructions,
+        Status::Acknowledged,
+        true,
+        Some(2_000.0),
+        Some(2_100.0),
+    );
     ack.note = Some("acknowledged up to +8% until 2099-12-31: more accurate polynomial".into());
-    let mut noisy = e("dot/avx2/100", Suite::Wall, Status::Pass, false, Some(50.0), Some(60.0));
+    let mut noisy = e(
+        "dot/avx2/100",
+        Suite::Wall,
+        Status::Pass,
+        false,
+        Some(50.0),
+        Some(60.0),
+    );
     noisy.note = Some("within noise (p = 0.21)".into());
     noisy.p_value = Some(0.21);
-    let mut missing = e("sum/avx512/1000", Suite::Instructions, Status::Missing, false, Some(900.0), None);
+    let mut missing = e(
+        "sum/avx512/1000",
+        Suite::Instructions,
+        Status::Missing,
+        false,
+        Some(900.0),
+        None,
+    );
     missing.note = Some("in the baseline but not in the results".into());
     let entries = vec![
         reg,
         expired,
         warn,
         ack,
-        e("relu/avx2/1000", Suite::Instructions, Status::Improvement, true, Some(5_000.0), Some(4_000.0)),
-        e("gelu/avx2/1000", Suite::Instructions, Status::New, true, None, Some(7_777.0)),
+        e(
+            "relu/avx2/1000",
+            Suite::Instructions,
+            Status::Improvement,
+            true,
+            Some(5_000.0),
+            Some(4_000.0),
+        ),
+        e(
+            "gelu/avx2/1000",
+            Suite::Instructions,
+            Status::New,
+            true,
+            None,
+            Some(7_777.0),
+        ),
         missing,
-        e("mul/avx2/1000", Suite::Instructions, Status::Pass, true, Some(3_000.0), Some(3_000.0)),
+        e(
+            "mul/avx2/1000",
+            Suite::Instructions,
+            Status::Pass,
+            true,
+            Some(3_000.0),
+            Some(3_000.0),
+        ),
         noisy,
-        e("<b>@everyone|`x`</b>", Suite::Wall, Status::New, false, None, Some(1.5e6)),
+        e(
+            "<b>@everyone|`x`</b>",
+            Suite::Wall,
+            Status::New,
+            false,
+            None,
+            Some(1.5e6),
+        ),
     ];
     let suites = vec![
         SuiteSummary {
@@ -99,15 +173,35 @@ pub(crate) fn report() -> Report {
             cell("dot", 1000, 200.0, 530.0),
         ],
     };
-    Report::new("pr", suites, entries, Some(numpy), vec!["re-ran 1 flagged wall-clock benchmark".into()])
+    Report::new(
+        "pr",
+        suites,
+        entries,
+        Some(numpy),
+        vec!["re-ran 1 flagged wall-clock benchmark".into()],
+    )
 }
 
 /// A report with `n` failing regressions and `n` passes (for the size limit).
 pub(crate) fn huge(n: usize) -> Report {
     let mut entries = Vec::new();
     for i in 0..n {
-        entries.push(e(&format!("op{i}/avx2/1000000"), Suite::Instructions, Status::Regression, true, Some(1e6), Some(1.1e6)));
-        entries.push(e(&format!("op{i}/scalar/1000000"), Suite::Wall, Status::Pass, false, Some(1e6), Some(1e6)));
+        entries.push(e(
+            &format!("op{i}/avx2/1000000"),
+            Suite::Instructions,
+            Status::Regression,
+            true,
+            Some(1e6),
+            Some(1.1e6),
+        ));
+        entries.push(e(
+            &format!("op{i}/scalar/1000000"),
+            Suite::Wall,
+            Status::Pass,
+            false,
+            Some(1e6),
+            Some(1e6),
+        ));
     }
     Report::new("full", Vec::new(), entries, None, Vec::new())
 }

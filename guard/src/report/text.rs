@@ -49,23 +49,56 @@ pub fn render(report: &Report, color: bool) -> String {
         };
         let _ = write!(out, "{}: {state}", s.suite);
         if let Some(f) = &s.baseline_file {
-            let _ = write!(out, " against {f}");
+            if s.state == SuiteState::NoBaseline {
+                let _ = write!(out, " ({f} not found)");
+            } else {
+                let _ = write!(out, " against {f}");
+            }
         }
         if let Some(m) = &s.message {
             let _ = write!(out, " — {m}");
+        }
+        if matches!(s.state, SuiteState::NoBaseline | SuiteState::Incomparable) {
+            let n = report.entries.iter().filter(|e| e.suite == s.suite).count();
+            let _ = write!(out, " ({n} benchmarks, not listed)");
         }
         out.push('\n');
         for d in &s.differences {
             let _ = writeln!(out, "  {d}");
         }
     }
-    let shown: Vec<&Entry> = report.entries.iter().filter(|e| e.status != Status::Pass || e.note.is_some()).collect();
+    // Whole suites without a (comparable) baseline are summarized above instead of listed row by row.
+    let collapsed = |e: &Entry| {
+        report.suites.iter().any(|s| {
+            s.suite == e.suite
+                && matches!(
+                    (s.state, e.status),
+                    (SuiteState::NoBaseline, Status::New)
+                        | (SuiteState::Incomparable, Status::Incomparable)
+                )
+        })
+    };
+    let shown: Vec<&Entry> = report
+        .entries
+        .iter()
+        .filter(|e| (e.status != Status::Pass || e.note.is_some()) && !collapsed(e))
+        .collect();
+    let hidden = report.entries.iter().filter(|e| collapsed(e)).count();
     if !shown.is_empty() {
         let mut table = Table::new();
         table
             .load_preset(TABLE_STYLE)
             .set_content_arrangement(ContentArrangement::Disabled)
-            .set_header(["status", "suite", "benchmark", "baseline", "current", "change", "limit", "note"]);
+            .set_header([
+                "status",
+                "suite",
+                "benchmark",
+                "baseline",
+                "current",
+                "change",
+                "limit",
+                "note",
+            ]);
         for e in &shown {
             table.add_row([
                 paint(status_label(e), e.status, e.gate, color),
@@ -87,18 +120,35 @@ pub fn render(report: &Report, color: bool) -> String {
             let _ = writeln!(out, "{}", line.trim_end());
         }
     }
-    let passing = report.entries.len() - shown.len();
+    let passing = report.entries.len() - shown.len() - hidden;
     if passing > 0 {
-        let what = if passing == 1 { "benchmark passes" } else { "benchmarks pass" };
-        let _ = writeln!(out, "{passing} {what} without remarks (all of them: --format json)");
+        let what = if passing == 1 {
+            "benchmark passes"
+        } else {
+            "benchmarks pass"
+        };
+        let _ = writeln!(
+            out,
+            "{passing} {what} without remarks (all of them: --format json)"
+        );
     }
     if let Some(n) = &report.numpy {
         match n.state {
             GateState::Skipped => {
-                let _ = writeln!(out, "NumPy gate: skipped — {}", n.message.as_deref().unwrap_or(""));
+                let _ = writeln!(
+                    out,
+                    "NumPy gate: skipped — {}",
+                    n.message.as_deref().unwrap_or("")
+                );
             }
             state => {
-                let word = if state == GateState::Pass { "pass" } else if n.gate { "FAIL" } else { "warning" };
+                let word = if state == GateState::Pass {
+                    "pass"
+                } else if n.gate {
+                    "FAIL"
+                } else {
+                    "warning"
+                };
                 let _ = writeln!(
                     out,
                     "NumPy gate: {word} — {}/{} op×size cells within {}× of NumPy ({}; need {:.0}%)",
@@ -123,7 +173,12 @@ pub fn render(report: &Report, color: bool) -> String {
                     );
                 }
                 if worst.len() > WORST_CELLS {
-                    let _ = writeln!(out, "  … {} more cells above {}×", worst.len() - WORST_CELLS, n.max_ratio);
+                    let _ = writeln!(
+                        out,
+                        "  … {} more cells above {}×",
+                        worst.len() - WORST_CELLS,
+                        n.max_ratio
+                    );
                 }
             }
         }
@@ -147,7 +202,10 @@ mod tests {
 
     #[test]
     fn snapshot_plain() {
-        insta::assert_snapshot!("text_report", render(&crate::report::sample::report(), false));
+        insta::assert_snapshot!(
+            "text_report",
+            render(&crate::report::sample::report(), false)
+        );
     }
 
     #[test]

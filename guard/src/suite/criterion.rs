@@ -12,7 +12,8 @@ use super::{finite_nonneg, is_stale, WallResult};
 use crate::error::{Error, Result};
 use crate::fsio;
 
-const HINT: &str = "the Criterion output is corrupt or from another version: rerun `cargo bench --bench wall`";
+const HINT: &str =
+    "the Criterion output is corrupt or from another version: rerun `cargo bench --bench wall`";
 
 #[derive(Deserialize)]
 struct BenchmarkJson {
@@ -64,8 +65,18 @@ pub fn parse(files: Files<'_>) -> Result<WallResult> {
     if bench.full_id.is_empty() {
         return Err(Error::invalid(&bench_path, "full_id", "is empty", HINT));
     }
-    let median_ns = finite_nonneg(est.median.point_estimate, &est_path, "median.point_estimate", HINT)?;
-    let mean_ns = finite_nonneg(est.mean.point_estimate, &est_path, "mean.point_estimate", HINT)?;
+    let median_ns = finite_nonneg(
+        est.median.point_estimate,
+        &est_path,
+        "median.point_estimate",
+        HINT,
+    )?;
+    let mean_ns = finite_nonneg(
+        est.mean.point_estimate,
+        &est_path,
+        "mean.point_estimate",
+        HINT,
+    )?;
     if sample.iters.len() != sample.times.len() {
         return Err(Error::invalid(
             &sample_path,
@@ -140,12 +151,17 @@ pub fn read_dir(root: &Path, since: Option<SystemTime>) -> Result<Vec<WallResult
             sample: &sample,
         })?);
     }
-    if out.is_empty() && since.is_none() {
+    if out.is_empty() {
+        let problem = if since.is_some() {
+            "the bench run wrote no results here".to_string()
+        } else {
+            "holds no Criterion benchmark results (no */new/benchmark.json)".to_string()
+        };
         return Err(Error::invalid(
             root,
             "",
-            "holds no Criterion benchmark results (no */new/benchmark.json)",
-            "run `cargo bench --bench wall` first, or drop --no-bench",
+            problem,
+            "run `cargo bench --bench wall` first (is the target dir right?), or drop --no-bench",
         ));
     }
     out.sort_by(|a, b| a.id.cmp(&b.id));
@@ -184,7 +200,8 @@ mod tests {
 
     const BENCH: &[u8] = br#"{"group_id":"add","function_id":"avx2","value_str":"100","throughput":{"Elements":100},"full_id":"add/avx2/100","directory_name":"add/avx2/100","title":"add/avx2/100"}"#;
     const EST: &[u8] = br#"{"mean":{"confidence_interval":{"confidence_level":0.95,"lower_bound":18.2,"upper_bound":24.2},"point_estimate":21.0,"standard_error":1.5},"median":{"confidence_interval":{"confidence_level":0.95,"lower_bound":16.6,"upper_bound":19.6},"point_estimate":18.7,"standard_error":1.0}}"#;
-    const SAMPLE: &[u8] = br#"{"sampling_mode":"Linear","iters":[10.0,20.0],"times":[200.0,380.0]}"#;
+    const SAMPLE: &[u8] =
+        br#"{"sampling_mode":"Linear","iters":[10.0,20.0],"times":[200.0,380.0]}"#;
 
     fn files<'a>(b: &'a [u8], e: &'a [u8], s: &'a [u8]) -> Files<'a> {
         Files {
@@ -206,11 +223,23 @@ mod tests {
     #[test]
     fn rejects_bad_samples() {
         let e = parse(files(BENCH, EST, br#"{"iters":[1.0],"times":[1.0,2.0]}"#)).unwrap_err();
-        assert!(e.to_string().contains("sample.json: iters: has 1 entries"), "{e}");
-        let e = parse(files(BENCH, EST, br#"{"iters":[0.0,1.0],"times":[1.0,2.0]}"#)).unwrap_err();
+        assert!(
+            e.to_string().contains("sample.json: iters: has 1 entries"),
+            "{e}"
+        );
+        let e = parse(files(
+            BENCH,
+            EST,
+            br#"{"iters":[0.0,1.0],"times":[1.0,2.0]}"#,
+        ))
+        .unwrap_err();
         assert!(e.to_string().contains("iters[0]"), "{e}");
-        let e = parse(files(BENCH, br#"{"mean":{"point_estimate":-1},"median":{"point_estimate":1}}"#, SAMPLE))
-            .unwrap_err();
+        let e = parse(files(
+            BENCH,
+            br#"{"mean":{"point_estimate":-1},"median":{"point_estimate":1}}"#,
+            SAMPLE,
+        ))
+        .unwrap_err();
         assert!(e.to_string().contains("mean.point_estimate"), "{e}");
         let e = parse(files(BENCH, br#"{"mean":{"point_estimate":NaN}}"#, SAMPLE)).unwrap_err();
         assert!(e.to_string().contains("estimates.json"), "{e}");

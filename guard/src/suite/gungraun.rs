@@ -21,9 +21,17 @@ use crate::fsio;
 pub const SCHEMA_VERSION: &str = "7";
 
 /// Callgrind events kept from each summary: `Ir` is gated on, the others are shown.
-pub const KEPT_EVENTS: [&str; 6] = ["Ir", "EstimatedCycles", "L1hits", "LLhits", "RamHits", "TotalRW"];
+pub const KEPT_EVENTS: [&str; 6] = [
+    "Ir",
+    "EstimatedCycles",
+    "L1hits",
+    "LLhits",
+    "RamHits",
+    "TotalRW",
+];
 
-const HINT: &str = "rerun `cargo bench --bench instructions -- --save-summary=json` with gungraun-runner 0.20.0";
+const HINT: &str =
+    "rerun `cargo bench --bench instructions -- --save-summary=json` with gungraun-runner 0.20.0";
 
 #[derive(Deserialize)]
 struct VersionProbe {
@@ -54,7 +62,12 @@ pub fn parse(bytes: &[u8], path: &Path) -> Result<Option<IrResult>> {
         id.push('/');
         id.push_str(size_case(case));
     }
-    let Some(profile) = summary.profiles.0.iter().find(|p| p.tool == Tool::Callgrind) else {
+    let Some(profile) = summary
+        .profiles
+        .0
+        .iter()
+        .find(|p| p.tool == Tool::Callgrind)
+    else {
         return Ok(None);
     };
     let ToolMetricResults::Callgrind(results) = &profile.data.total.metrics else {
@@ -115,12 +128,17 @@ pub fn read_dir(root: &Path, since: Option<SystemTime>) -> Result<Vec<IrResult>>
             out.push((r, file));
         }
     }
-    if out.is_empty() && since.is_none() {
+    if out.is_empty() {
+        let problem = if since.is_some() {
+            "the bench run wrote no results here".to_string()
+        } else {
+            "holds no gungraun summary.json with callgrind metrics".to_string()
+        };
         return Err(Error::invalid(
             root,
             "",
-            "holds no gungraun summary.json with callgrind metrics",
-            "run `cargo bench --bench instructions -- --save-summary=json` first, or drop --no-bench",
+            problem,
+            "run `cargo bench --bench instructions -- --save-summary=json` first (is the target dir right?), or drop --no-bench",
         ));
     }
     out.sort_by(|a, b| a.0.id.cmp(&b.0.id));
@@ -174,7 +192,10 @@ mod tests {
         assert_eq!(r.metrics["EstimatedCycles"], 834.0);
         assert_eq!(r.metrics.len(), KEPT_EVENTS.len());
         let first_run = parse(NEW_CASE, Path::new("s.json")).unwrap().unwrap();
-        assert_eq!(first_run.metrics["Ir"], 280.0, "a first run has only `new` values");
+        assert_eq!(
+            first_run.metrics["Ir"], 280.0,
+            "a first run has only `new` values"
+        );
     }
 
     #[test]
@@ -188,11 +209,21 @@ mod tests {
     fn rejects_other_versions_and_shapes() {
         let text = String::from_utf8(IDENTICAL.to_vec()).unwrap();
         let v6 = text.replace("\"version\":\"7\"", "\"version\":\"6\"");
-        let e = parse(v6.as_bytes(), Path::new("s.json")).unwrap_err().to_string();
-        assert!(e.contains("version: summary schema \"6\" is not supported"), "{e}");
-        let e = parse(&IDENTICAL[..IDENTICAL.len() / 2], Path::new("s.json")).unwrap_err().to_string();
+        let e = parse(v6.as_bytes(), Path::new("s.json"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("version: summary schema \"6\" is not supported"),
+            "{e}"
+        );
+        let e = parse(&IDENTICAL[..IDENTICAL.len() / 2], Path::new("s.json"))
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("s.json: "), "{e}");
-        let wrong = text.replace("\"Ir\":{\"change\":{\"diff_pct\":\"0\",\"factor\":\"1\"},\"values\":{\"new\":412", "\"Ir\":{\"change\":{\"diff_pct\":\"0\",\"factor\":\"1\"},\"values\":{\"new\":\"x\"");
+        let wrong = text.replace(
+            "\"Ir\":{\"change\":{\"diff_pct\":\"0\",\"factor\":\"1\"},\"values\":{\"new\":412",
+            "\"Ir\":{\"change\":{\"diff_pct\":\"0\",\"factor\":\"1\"},\"values\":{\"new\":\"x\"",
+        );
         assert_ne!(wrong, text);
         assert!(parse(wrong.as_bytes(), Path::new("s.json")).is_err());
     }

@@ -81,7 +81,12 @@ pub(crate) fn is_stale(path: &Path, since: Option<SystemTime>) -> bool {
 }
 
 /// Checks that a value read from a tool's output is a finite, non-negative number.
-pub(crate) fn finite_nonneg(value: f64, path: &Path, field: &str, hint: &str) -> crate::Result<f64> {
+pub(crate) fn finite_nonneg(
+    value: f64,
+    path: &Path,
+    field: &str,
+    hint: &str,
+) -> crate::Result<f64> {
     if value.is_finite() && value >= 0.0 {
         Ok(value)
     } else {

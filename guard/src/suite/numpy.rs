@@ -111,7 +111,12 @@ pub fn parse(bytes: &[u8], path: &Path) -> Result<NumpyResults> {
             ));
         }
         if r.op.is_empty() || r.library.is_empty() {
-            return Err(Error::invalid(path, format!("results[{i}]"), "op and library must be non-empty", hint));
+            return Err(Error::invalid(
+                path,
+                format!("results[{i}]"),
+                "op and library must be non-empty",
+                hint,
+            ));
         }
     }
     Ok(NumpyResults {
@@ -153,13 +158,19 @@ mod tests {
     #[test]
     fn rejects_bad_values() {
         let bad = DOC.replace("\"min_ns\": 578.1", "\"min_ns\": 600.0");
-        let e = parse(bad.as_bytes(), Path::new("n.json")).unwrap_err().to_string();
+        let e = parse(bad.as_bytes(), Path::new("n.json"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("results[0]: min_ns 600 is larger"), "{e}");
         let bad = DOC.replace("\"schema_version\": 1", "\"schema_version\": 2");
-        let e = parse(bad.as_bytes(), Path::new("n.json")).unwrap_err().to_string();
+        let e = parse(bad.as_bytes(), Path::new("n.json"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("schema_version: is 2"), "{e}");
         let bad = DOC.replace("\"size\": 1000", "\"size\": \"big\"");
-        let e = parse(bad.as_bytes(), Path::new("n.json")).unwrap_err().to_string();
+        let e = parse(bad.as_bytes(), Path::new("n.json"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("results[0].size"), "{e}");
     }
 }

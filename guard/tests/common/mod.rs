@@ -38,11 +38,25 @@ impl Sandbox {
     pub fn new(gungraun: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        copy_dir(&Path::new(FIXTURES).join("criterion"), &root.join("target/criterion"));
-        copy_dir(&Path::new(FIXTURES).join(gungraun), &root.join("target/gungraun"));
+        copy_dir(
+            &Path::new(FIXTURES).join("criterion"),
+            &root.join("target/criterion"),
+        );
+        copy_dir(
+            &Path::new(FIXTURES).join(gungraun),
+            &root.join("target/gungraun"),
+        );
         fs::create_dir_all(root.join("baselines")).unwrap();
-        fs::copy(Path::new(FIXTURES).join("numpy.json"), root.join("baselines/numpy.json")).unwrap();
-        fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("../thresholds.toml"), root.join("thresholds.toml")).unwrap();
+        fs::copy(
+            Path::new(FIXTURES).join("numpy.json"),
+            root.join("baselines/numpy.json"),
+        )
+        .unwrap();
+        fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../thresholds.toml"),
+            root.join("thresholds.toml"),
+        )
+        .unwrap();
         Self { dir }
     }
 
@@ -75,7 +89,10 @@ impl Sandbox {
     /// Replaces the gungraun results with another fixture variant.
     pub fn use_gungraun(&self, variant: &str) {
         fs::remove_dir_all(self.path("target/gungraun")).unwrap();
-        copy_dir(&Path::new(FIXTURES).join(variant), &self.path("target/gungraun"));
+        copy_dir(
+            &Path::new(FIXTURES).join(variant),
+            &self.path("target/gungraun"),
+        );
     }
 
     /// Multiplies the `Ir` (new) of every summary whose path contains `needle` by `factor`.
@@ -84,7 +101,8 @@ impl Sandbox {
             if !file.to_string_lossy().contains(needle) {
                 continue;
             }
-            let mut v: serde_json::Value = serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
+            let mut v: serde_json::Value =
+                serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
             let ir = &mut v["profiles"][0]["data"]["total"]["metrics"]["Ir"]["values"]["new"];
             *ir = serde_json::json!((ir.as_f64().unwrap() * factor).round() as u64);
             fs::write(&file, serde_json::to_string(&v).unwrap()).unwrap();
@@ -95,13 +113,15 @@ impl Sandbox {
     pub fn scale_wall(&self, rel: &str, factor: f64) {
         let dir = self.path("target/criterion").join(rel).join("new");
         let sample = dir.join("sample.json");
-        let mut v: serde_json::Value = serde_json::from_str(&fs::read_to_string(&sample).unwrap()).unwrap();
+        let mut v: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(&sample).unwrap()).unwrap();
         for t in v["times"].as_array_mut().unwrap() {
             *t = serde_json::json!(t.as_f64().unwrap() * factor);
         }
         fs::write(&sample, v.to_string()).unwrap();
         let est = dir.join("estimates.json");
-        let mut v: serde_json::Value = serde_json::from_str(&fs::read_to_string(&est).unwrap()).unwrap();
+        let mut v: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(&est).unwrap()).unwrap();
         for key in ["mean", "median"] {
             let p = &mut v[key]["point_estimate"];
             *p = serde_json::json!(p.as_f64().unwrap() * factor);
