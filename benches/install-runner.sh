@@ -21,7 +21,7 @@ say() { printf 'install-runner: %s\n' "$*" >&2; }
 
 if ! command -v valgrind >/dev/null 2>&1; then
     say "valgrind is not installed; the instruction-count suite runs under it."
-    say "fix: apt-get install valgrind   (Debian/Ubuntu; dnf install valgrind on Fedora, brew has none for macOS)"
+    say "fix: apt-get install valgrind   (Debian/Ubuntu; dnf install valgrind on Fedora)"
     exit 1
 fi
 

@@ -12,7 +12,9 @@
 use std::hint::black_box;
 use std::sync::OnceLock;
 
-use gungraun::{library_benchmark, library_benchmark_group, main, Callgrind, LibraryBenchmarkConfig};
+use gungraun::{
+    library_benchmark, library_benchmark_group, main, Callgrind, LibraryBenchmarkConfig,
+};
 use lanes::{Backend, Kernels};
 
 mod common;
@@ -28,9 +30,13 @@ pub struct Case {
 
 /// Builds the case of `op` on `backend` at size `n`; runs under valgrind, before the counted function.
 fn make_case(op: &str, arity: u64, backend: Backend, n: usize) -> Case {
-    let k = Kernels::new(backend)
-        .unwrap_or_else(|e| panic!("{op}/{backend}/{n}: {e} (under valgrind, which has no AVX-512)"));
-    Case { k, x: Bufs::new(op, arity, n) }
+    let k = Kernels::new(backend).unwrap_or_else(|e| {
+        panic!("{op}/{backend}/{n}: {e} (under valgrind, which has no AVX-512)")
+    });
+    Case {
+        k,
+        x: Bufs::new(op, arity, n),
+    }
 }
 
 /// Runs in the harness (natively, with the environment) for every compiled-in case: cases outside the plan

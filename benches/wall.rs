@@ -8,42 +8,50 @@
 use std::hint::black_box;
 use std::time::Duration;
 
+use criterion::measurement::Measurement;
 use criterion::{BenchmarkId, Criterion, Throughput};
 use lanes::Kernels;
 
 mod common;
+#[path = "common/cpu_time.rs"]
+mod cpu_time;
 
 use common::ops::{bytes_per_element, for_each_op, Bufs, Checked};
-use common::profile::{Plan, Profile, Suite};
+use common::profile::{Clock, Plan, Profile, Suite, CLOCK_VAR};
+use cpu_time::ThreadCpuTime;
 
-/// Criterion settings of one profile (command-line flags such as `--measurement-time` override them, except
-/// the sample size of [`Timing::large_from`]-sized cases).
+/// Criterion settings of one profile. Command-line flags (`--measurement-time`, `--sample-size`, …) override
+/// them, except the sample size of cases from [`Timing::large_from`] on. Measured budgets: benches/README.md.
 struct Timing {
     warm_up: Duration,
     measurement: Duration,
     sample_size: usize,
-    /// From this size on, use `large_sample_size` samples: one call takes milliseconds there, and 100 samples
-    /// would stretch the measurement far beyond its target.
+    /// From this size on, use `large_sample_size` samples: one call takes milliseconds there, and the default
+    /// count would stretch the measurement beyond its target.
     large_from: usize,
     large_sample_size: usize,
 }
+
+/// Bootstrap resamples per statistic. Criterion's default (100 000) costs ~0.5 s of analysis per benchmark on a
+/// busy 2-core machine; 20 000 still fixes the interval bounds to a small fraction of their width.
+const NRESAMPLES: usize = 20_000;
 
 impl Timing {
     fn of(profile: Profile) -> Timing {
         match profile {
             Profile::Full => Timing {
-                warm_up: Duration::from_millis(500),
-                measurement: Duration::from_millis(1500),
-                sample_size: 100,
-                large_from: 1_000_000,
-                large_sample_size: 30,
-            },
-            Profile::Pr => Timing {
                 warm_up: Duration::from_millis(300),
                 measurement: Duration::from_millis(1200),
-                sample_size: 60,
+                sample_size: 50,
+                large_from: 1_000_000,
+                large_sample_size: 25,
+            },
+            Profile::Pr => Timing {
+                warm_up: Duration::from_millis(200),
+                measurement: Duration::from_millis(1200),
+                sample_size: 50,
                 large_from: usize::MAX,
-                large_sample_size: 60,
+                large_sample_size: 50,
             },
             Profile::Smoke => Timing {
                 warm_up: Duration::from_millis(50),
@@ -57,8 +65,8 @@ impl Timing {
 }
 
 /// Registers `op` (group `op`, ids `<backend>/<size>`) for every case of `plan`.
-fn bench_op<R: Checked>(
-    c: &mut Criterion,
+fn bench_op<M: Measurement, R: Checked>(
+    c: &mut Criterion<M>,
     plan: &Plan,
     timing: &Timing,
     op: &str,
@@ -71,7 +79,10 @@ fn bench_op<R: Checked>(
         // One set of inputs per size, shared by the backends, which run back to back so their ratios are fair.
         let mut bufs = Bufs::new(op, arity, n);
         let elements = n as u64;
-        group.throughput(Throughput::ElementsAndBytes { elements, bytes: bytes_per_element(arity, writes) * elements });
+        group.throughput(Throughput::ElementsAndBytes {
+            elements,
+            bytes: bytes_per_element(arity, writes) * elements,
+        });
         if n >= timing.large_from {
             group.sample_size(timing.large_sample_size);
         }
@@ -86,23 +97,37 @@ fn bench_op<R: Checked>(
     group.finish();
 }
 
-fn main() {
-    let plan = Plan::from_env(Suite::Wall);
-    eprintln!("lanes wall-clock benches: {}", plan.describe());
+/// Configures `c` for `plan`, registers all 26 ops and runs them.
+fn run<M: Measurement>(c: Criterion<M>, plan: &Plan) {
     let timing = Timing::of(plan.profile);
-    let mut c = Criterion::default()
+    let mut c = c
         .without_plots()
         .warm_up_time(timing.warm_up)
         .measurement_time(timing.measurement)
         .sample_size(timing.sample_size)
+        .nresamples(NRESAMPLES)
         .configure_from_args();
 
     macro_rules! register {
         ($($op:ident: $arity:literal, $writes:literal, |$k:ident, $x:ident| $call:expr;)*) => {$(
-            bench_op(&mut c, &plan, &timing, stringify!($op), $arity, $writes, |$k: &Kernels, $x: &mut Bufs| $call);
+            bench_op(&mut c, plan, &timing, stringify!($op), $arity, $writes, |$k: &Kernels, $x: &mut Bufs| $call);
         )*};
     }
     for_each_op!(register);
 
     c.final_summary();
+}
+
+fn main() {
+    let plan = Plan::from_env(Suite::Wall);
+    let clock = Clock::from_env();
+    eprintln!(
+        "lanes wall-clock benches: {}, clock {} ({CLOCK_VAR})",
+        plan.describe(),
+        clock.name()
+    );
+    match clock {
+        Clock::Wall => run(Criterion::default(), &plan),
+        Clock::Cpu => run(Criterion::default().with_measurement(ThreadCpuTime), &plan),
+    }
 }

@@ -52,7 +52,11 @@ pub fn generate(seed: u64, n: usize, lo: f64, hi: f64) -> Vec<f32> {
 /// Input `k` (0, 1, 2) of `op` at size `n`, as every benchmark of this project sees it.
 #[must_use]
 pub fn input(op: &str, k: u64, n: usize) -> Vec<f32> {
-    let (lo, hi) = if op == "div" && k == 1 { DIV_DIVISOR_RANGE } else { RANGE };
+    let (lo, hi) = if op == "div" && k == 1 {
+        DIV_DIVISOR_RANGE
+    } else {
+        RANGE
+    };
     generate(BASE_SEED + k, n, lo, hi)
 }
 

@@ -23,8 +23,19 @@ impl Bufs {
     /// The `arity` inputs of `op` at size `n`, exactly as the Python side generates them.
     #[must_use]
     pub fn new(op: &str, arity: u64, n: usize) -> Bufs {
-        let input = |k: u64| if k < arity { gen::input(op, k, n) } else { Vec::new() };
-        Bufs { a: input(0), b: input(1), c: input(2), out: vec![0.0; n] }
+        let input = |k: u64| {
+            if k < arity {
+                gen::input(op, k, n)
+            } else {
+                Vec::new()
+            }
+        };
+        Bufs {
+            a: input(0),
+            b: input(1),
+            c: input(2),
+            out: vec![0.0; n],
+        }
     }
 }
 

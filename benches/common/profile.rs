@@ -13,6 +13,9 @@ pub const BACKENDS_VAR: &str = "LANES_BENCH_BACKENDS";
 /// Replaces the profile's sizes, e.g. `1000` (the instruction suite accepts only its compiled-in sizes).
 pub const SIZES_VAR: &str = "LANES_BENCH_SIZES";
 
+/// Selects what the wall-clock suite measures: `wall` (default) or `cpu` (the thread's CPU time).
+pub const CLOCK_VAR: &str = "LANES_BENCH_CLOCK";
+
 /// Sizes of the full wall-clock matrix.
 pub const WALL_SIZES: [usize; 5] = [100, 1_000, 10_000, 100_000, 1_000_000];
 /// Sizes compiled into the instruction suite (each is a `#[bench::n<size>]` case).
@@ -44,7 +47,9 @@ impl Profile {
             Err(env::VarError::NotPresent) | Ok("" | "pr") => Profile::Pr,
             Ok("full") => Profile::Full,
             Ok("smoke") => Profile::Smoke,
-            Ok(other) => panic!("{PROFILE_VAR}={other:?}: expected `pr` (default), `full` or `smoke`"),
+            Ok(other) => {
+                panic!("{PROFILE_VAR}={other:?}: expected `pr` (default), `full` or `smoke`")
+            }
             Err(e) => panic!("{PROFILE_VAR}: {e}"),
         }
     }
@@ -56,6 +61,40 @@ impl Profile {
             Profile::Smoke => "smoke",
             Profile::Pr => "pr",
             Profile::Full => "full",
+        }
+    }
+}
+
+/// The clock of the wall-clock suite.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Clock {
+    /// Elapsed real time (`std::time::Instant`), Criterion's default.
+    Wall,
+    /// CPU time of the benchmark thread: leaves out time spent descheduled by other jobs on the machine.
+    Cpu,
+}
+
+impl Clock {
+    /// The clock named in `LANES_BENCH_CLOCK`, [`Clock::Wall`] when unset.
+    ///
+    /// # Panics
+    /// On any other value.
+    #[must_use]
+    pub fn from_env() -> Clock {
+        match env::var(CLOCK_VAR).as_deref().map(str::trim) {
+            Err(env::VarError::NotPresent) | Ok("" | "wall") => Clock::Wall,
+            Ok("cpu") => Clock::Cpu,
+            Ok(other) => panic!("{CLOCK_VAR}={other:?}: expected `wall` (default) or `cpu`"),
+            Err(e) => panic!("{CLOCK_VAR}: {e}"),
+        }
+    }
+
+    /// The lower-case name, as in `LANES_BENCH_CLOCK`.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Clock::Wall => "wall",
+            Clock::Cpu => "cpu",
         }
     }
 }
@@ -78,6 +117,14 @@ impl Suite {
             all.retain(|&b| b != Backend::Avx512);
         }
         all
+    }
+
+    /// Why a backend is missing from [`Suite::runnable`].
+    const fn why_not(self) -> &'static str {
+        match self {
+            Suite::Wall => "this CPU cannot run it",
+            Suite::Instructions => "this CPU, or valgrind (which has no AVX-512), cannot run it",
+        }
     }
 }
 
@@ -123,7 +170,10 @@ impl Plan {
                 ok
             });
             if !skipped.is_empty() {
-                eprintln!("lanes benches: {BACKENDS_VAR}: skipping{skipped} (not runnable here by the {suite:?} suite)");
+                eprintln!(
+                    "lanes benches: {BACKENDS_VAR}: skipping{skipped}: {}",
+                    suite.why_not()
+                );
             }
         }
         if let Some(list) = env_list(SIZES_VAR) {
@@ -133,7 +183,11 @@ impl Plan {
         backends.dedup();
         sizes.sort_unstable();
         sizes.dedup();
-        Plan { profile, backends, sizes }
+        Plan {
+            profile,
+            backends,
+            sizes,
+        }
     }
 
     /// Whether the plan measures `backend` at size `n`.
@@ -158,19 +212,32 @@ impl Plan {
 
 fn env_list(var: &str) -> Option<Vec<String>> {
     let value = env::var(var).ok()?;
-    let items: Vec<String> = value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
+    let items: Vec<String> = value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
     (!items.is_empty()).then_some(items)
 }
 
 fn parse_backend(name: &str) -> Backend {
-    name.parse().unwrap_or_else(|e| panic!("{BACKENDS_VAR}: {e}"))
+    name.parse()
+        .unwrap_or_else(|e| panic!("{BACKENDS_VAR}: {e}"))
 }
 
 fn parse_size(text: &str, suite: Suite) -> usize {
-    let n: usize = text.replace('_', "").parse().unwrap_or_else(|e| panic!("{SIZES_VAR}: {text:?}: {e}"));
-    if suite == Suite::Instructions && !INSTRUCTION_SIZES.contains(&n) {
-        panic!("{SIZES_VAR}: the instruction suite has only the sizes {INSTRUCTION_SIZES:?} compiled in, not {n}");
-    }
-    assert!(n > 0, "{SIZES_VAR}: sizes must be positive (max/argmax reject empty input)");
+    let n: usize = text
+        .replace('_', "")
+        .parse()
+        .unwrap_or_else(|e| panic!("{SIZES_VAR}: {text:?}: {e}"));
+    assert!(
+        suite != Suite::Instructions || INSTRUCTION_SIZES.contains(&n),
+        "{SIZES_VAR}: the instruction suite has only the sizes {INSTRUCTION_SIZES:?} compiled in, not {n}"
+    );
+    assert!(
+        n > 0,
+        "{SIZES_VAR}: sizes must be positive (max/argmax reject empty input)"
+    );
     n
 }
