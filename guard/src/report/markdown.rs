@@ -47,6 +47,25 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Text for inside a single-backtick code span (a file path): backticks become `'` and control characters
+/// (line breaks included) become spaces, so the span can neither close early nor start a new line/row; long
+/// text is cut like ids. Inside a code span markdown and HTML are literal, so nothing else needs escaping.
+fn code_span_text(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .take(MAX_ID_CHARS)
+        .map(|c| match c {
+            '`' => '\'',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect();
+    if text.chars().nth(MAX_ID_CHARS).is_some() {
+        out.push('…');
+    }
+    out
+}
+
 fn icon(e: &Entry) -> &'static str {
     match e.status {
         Status::Regression if e.gate => "❌",
@@ -155,7 +174,7 @@ pub fn render_limited(report: &Report, max_chars: usize) -> String {
             escape(&report.profile)
         );
         if let Some(f) = &s.baseline_file {
-            let f = f.replace('`', "'");
+            let f = code_span_text(f);
             if s.state == SuiteState::NoBaseline {
                 let _ = write!(head, " (`{f}` not found)");
             } else {
@@ -239,6 +258,19 @@ mod tests {
     #[test]
     fn snapshot() {
         insta::assert_snapshot!("markdown_report", render(&sample::report()));
+    }
+
+    #[test]
+    fn baseline_paths_cannot_leave_their_code_span() {
+        let f = code_span_text("base`lines/x.json\n# Verdict: PASS\r\n<details>");
+        assert!(
+            !f.contains('`') && !f.contains('\n') && !f.contains('\r'),
+            "{f}"
+        );
+        assert_eq!(
+            code_span_text(&"a".repeat(500)).chars().count(),
+            MAX_ID_CHARS + 1
+        );
     }
 
     #[test]
