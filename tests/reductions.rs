@@ -313,3 +313,51 @@ proptest! {
         }
     }
 }
+
+/// argmax/argmin scan the data in blocks (at least 2,048 elements, about n/32 for large n) and search again
+/// only the winning block: the extreme, ties, ±0 and NaN placed on both sides of every block boundary.
+#[test]
+fn arg_extremes_across_blocks() {
+    for k in kernels() {
+        let bk = k.backend();
+        for n in [
+            2047usize, 2048, 2049, 4095, 4096, 4097, 10_000, 70_001, 1_000_003,
+        ] {
+            let base = pseudo_random(n, 21, -1.0, 1.0);
+            // Block length used by the kernel for this `n` (kept in sync with src/kernels/reduction.rs).
+            let block = 2048usize.max((n / 32).next_multiple_of(64));
+            let mut spots = vec![0, 1, n / 2, n - 2, n - 1];
+            for b in (block..n).step_by(block).take(4) {
+                spots.extend([b - 1, b, b + 1].into_iter().filter(|&p| p < n));
+            }
+            for &p in &spots {
+                // A single extreme at p.
+                let mut a = base.clone();
+                a[p] = 2.0;
+                assert_eq!(k.argmax(&a).unwrap(), p, "{bk:?} n={n} max at {p}");
+                a[p] = -2.0;
+                assert_eq!(k.argmin(&a).unwrap(), p, "{bk:?} n={n} min at {p}");
+                // Ties: the same extreme later (other block or same one) must not win.
+                let mut t = base.clone();
+                t[p] = 2.0;
+                t[n - 1] = 2.0;
+                t[(p + block).min(n - 1)] = 2.0;
+                assert_eq!(k.argmax(&t).unwrap(), p, "{bk:?} n={n} tie at {p}");
+                // -0 first, +0 later, both the max: the first one wins.
+                let mut z: Vec<f32> = base.iter().map(|x| -x.abs() - 1.0).collect();
+                z[p] = -0.0;
+                z[n - 1] = 0.0;
+                assert_eq!(k.argmax(&z).unwrap(), p, "{bk:?} n={n} -0/+0 at {p}");
+                // A NaN after a bigger value elsewhere, and a later NaN: the first NaN wins.
+                let mut q = base.clone();
+                q[0] = 5.0;
+                q[p] = f32::NAN;
+                q[n - 1] = f32::NAN;
+                assert_eq!(k.argmax(&q).unwrap(), p, "{bk:?} n={n} NaN at {p}");
+                assert_eq!(k.argmin(&q).unwrap(), p, "{bk:?} n={n} NaN at {p}");
+            }
+            assert_eq!(k.argmax(&base).unwrap(), np_argmax(&base), "{bk:?} n={n}");
+            assert_eq!(k.argmin(&base).unwrap(), np_argmin(&base), "{bk:?} n={n}");
+        }
+    }
+}
