@@ -7,7 +7,7 @@
 //!   polynomial for `e^r` on `|r| ≤ ln2/2` (Cephes `expf.c`, ~1 ulp).
 //! - `scale(v, n) = v · 2^n` in two exact power-of-two steps, so results in the subnormal range are rounded
 //!   once, at the very end (that keeps tiny results such as `sigmoid(-90)` accurate instead of flushing them).
-//! - `tanh`: Cephes `tanhf.c` (odd polynomial below 0.625, `1 - 2/(e^{2|x|}+1)` above).
+//! - `tanh`: `sign(x)·m/(m + 2)`, `m = e^{2|x|} - 1` from the same reduction and polynomial as `exp`.
 //! - `gelu`: `x·Φ(x)` with `Φ` from FreeBSD's `s_erff.c` (Sun Microsystems) rational approximations of erf/erfc,
 //!   evaluated branch-free; the argument `|x|/√2` is carried as an exact double-f32 (`two_prod`), and the tail
 //!   `exp(-x²/2)` is split so that no rounding of `x²` reaches the exponent.
@@ -53,6 +53,13 @@ pub(crate) fn exp_parts<S: Simd>(s: S, x: S::V) -> (S::V, S::V) {
 /// `e^r` for `|r| <= ln2/2` (Cephes `expf.c` polynomial, ~1 ulp).
 #[inline(always)]
 fn exp_poly<S: Simd>(s: S, r: S::V) -> S::V {
+    s.add(expm1_poly(s, r), s.splat(1.0))
+}
+
+/// `e^r - 1` for `|r| <= ln2/2`: the same polynomial as [`exp_poly`] before its final `+ 1`, so it keeps full
+/// relative accuracy as `r → 0`.
+#[inline(always)]
+fn expm1_poly<S: Simd>(s: S, r: S::V) -> S::V {
     let p = poly(
         s,
         r,
@@ -65,7 +72,7 @@ fn exp_poly<S: Simd>(s: S, r: S::V) -> S::V {
             5.000_000_1e-1,
         ],
     );
-    s.add(s.mul_add_fast(p, s.mul(r, r), r), s.splat(1.0))
+    s.mul_add_fast(p, s.mul(r, r), r)
 }
 
 /// `v · 2^n` for integral `n ∈ [-252, 254]`: two exact steps, one final rounding (which may be subnormal).
@@ -143,33 +150,21 @@ pub(crate) fn swish<S: Simd>(s: S, x: S::V) -> S::V {
     logistic_times(s, x, x)
 }
 
-/// `tanh(x)`.
+/// `tanh(x) = sign(x) · m / (m + 2)` with `m = e^{2|x|} - 1`, one formula for every `x` (no cancellation near
+/// 0, where `m` keeps its relative accuracy: `m = 2^n·q + (2^n - 1)` from the reduction `2|x| = n·ln2 + r`,
+/// `q = e^r - 1`). `2|x|` is capped at 88, where the result is exactly 1 (so is it from `|x| ≈ 9.01`).
 #[inline(always)]
 pub(crate) fn tanh<S: Simd>(s: S, x: S::V) -> S::V {
-    let one = s.splat(1.0);
-    let sign_mask = s.splat(-0.0);
     let ax = s.and(x, s.splat(f32::from_bits(0x7fff_ffff)));
-    // |x| < 0.625: x + x·z·P(z), z = x².
-    let z = s.mul(x, x);
-    let p = poly(
-        s,
-        z,
-        [
-            -5.704_988_7e-3,
-            2.063_908_9e-2,
-            -5.373_971_6e-2,
-            1.333_144_2e-1,
-            -3.333_328_2e-1,
-        ],
-    );
-    let small = s.mul_add_fast(s.mul(p, z), x, x);
-    // |x| >= 0.625: 1 - 2/(e^{2|x|} + 1), sign restored. For 2|x| >= 88 the result is exactly 1, so the
-    // argument is capped there and e^{2|x|} never needs the two-step scale.
-    let (p, n) = exp_parts(s, s.min(s.splat(FAST_HI), s.add(ax, ax)));
-    let e = s.mul(p, s.pow2i(n));
-    let big = s.sub(one, s.div(s.splat(2.0), s.add(e, one)));
-    let big = s.or(big, s.and(x, sign_mask));
-    s.select(s.lt(ax, s.splat(0.625)), small, big)
+    // NaN stays NaN (second operand of `min`).
+    let y = s.min(s.splat(FAST_HI), s.add(ax, ax));
+    let n = s.round(s.mul(y, s.splat(LOG2E)));
+    let r = s.mul_add_fast(n, s.splat(-C1), y);
+    let r = s.mul_add_fast(n, s.splat(-C2), r);
+    let t = s.pow2i(n);
+    let m = s.mul_add_fast(expm1_poly(s, r), t, s.sub(t, s.splat(1.0)));
+    let th = s.div(m, s.add(m, s.splat(2.0)));
+    s.or(th, s.and(x, s.splat(-0.0)))
 }
 
 // FreeBSD s_erff.c coefficients (Sun Microsystems, freely distributable; see the module docs).
