@@ -12,6 +12,7 @@ from pathlib import Path
 from . import metadata, numpy_ops, runner
 from .ops import OPS, SIZES
 from .schema import SCHEMA_VERSION, validate
+from .timing import CLOCKS
 
 LIBRARIES = ("numpy", "torch")
 DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "results" / "python_comparison.json"
@@ -56,6 +57,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--min-time", type=float, help="seconds per repeat, at least (default 0.02; quick 0.001)")
     p.add_argument("--repeats", type=int, help="recorded repeats per result (default 10; quick 1)")
     p.add_argument("--select-rounds", type=int, help="rounds used to pick the fastest spelling (default 3; quick 1)")
+    p.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
+                   help="wall (perf_counter, default) or cpu (thread_time: this thread's CPU time, like the Rust "
+                        "suite's LANES_BENCH_CLOCK=cpu; use it on a busy machine)")
     p.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help=f"JSON file (default {DEFAULT_OUTPUT})")
     return p
 
@@ -91,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         min_time=args.min_time if args.min_time is not None else (0.001 if quick else 0.02),
         repeats=args.repeats if args.repeats is not None else (1 if quick else 10),
         select_rounds=args.select_rounds if args.select_rounds is not None else (1 if quick else 3),
+        clock=args.clock,
     )
     if settings.min_time <= 0 or settings.repeats < 1 or settings.select_rounds < 1:
         print("error: --min-time must be > 0, --repeats and --select-rounds >= 1", file=sys.stderr)
@@ -112,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         "min_time_s": settings.min_time,
         "repeats": settings.repeats,
         "select_rounds": settings.select_rounds,
+        "clock": settings.clock,
         "dtype": "float32",
         "verify_max_size": runner.VERIFY_MAX_SIZE,
         "spelling_names": {lib.LIBRARY: lib.NAMES for lib in libs},

@@ -9,7 +9,7 @@ from types import ModuleType
 
 from . import ops as O
 from .schema import result_id
-from .timing import Timed, interleaved
+from .timing import CLOCKS, Timed, interleaved
 
 # Spellings are checked against the float64 reference at sizes up to this (the larger sizes run the same code).
 VERIFY_MAX_SIZE = 100_000
@@ -22,6 +22,7 @@ class Settings:
     min_time: float  # seconds per repeat, at least
     repeats: int  # recorded repeats per result
     select_rounds: int  # short interleaved rounds used to pick the fastest spelling
+    clock: str = "wall"  # a key of timing.CLOCKS
 
 
 class SpellingError(RuntimeError):
@@ -60,7 +61,7 @@ def measure_case(op: str, size: int, libs: list[ModuleType], settings: Settings)
             for sp in spellings:
                 if size <= VERIFY_MAX_SIZE:
                     _verify(lib, op, arrays, sp, ns)
-                timed = Timed(sp.code, ns)
+                timed = Timed(sp.code, ns, CLOCKS[settings.clock])
                 timed.calibrate(settings.min_time)
                 candidates.append((sp, timed))
             groups.append(_Group(lib.LIBRARY, variant, candidates))
@@ -136,7 +137,7 @@ def overhead_floor(libs: list[ModuleType], settings: Settings) -> list[dict]:
     probes = [("empty_statement", "pass", {})]
     for lib in libs:
         probes.extend(lib.overhead_probes())
-    timed = [Timed(code, ns) for _, code, ns in probes]
+    timed = [Timed(code, ns, CLOCKS[settings.clock]) for _, code, ns in probes]
     for t in timed:
         t.calibrate(settings.min_time)
     interleaved(timed, settings.repeats)

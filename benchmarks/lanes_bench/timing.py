@@ -1,7 +1,7 @@
 """Timing: warm-up, auto-ranged loop counts, interleaved repeats, and the statistics we report.
 
 Every timed statement is a string run by :mod:`timeit` (garbage collector off, ``perf_counter``), so the code that
-is timed is exactly the ``spelling`` written to the JSON. Nothing is subtracted: a result is the wall time of one
+is timed is exactly the ``spelling`` written to the JSON (``--clock cpu`` swaps in ``thread_time``). Nothing is subtracted: a result is the wall time of one
 execution of the statement, including the interpreter's and the library's per-call overhead.
 """
 
@@ -9,8 +9,15 @@ from __future__ import annotations
 
 import math
 import statistics
+import time
 import timeit
 from dataclasses import dataclass, field
+from typing import Callable
+
+#: The clocks a measurement can use: ``wall`` (``perf_counter``, the default) or ``cpu`` (``thread_time``: this
+#: thread's CPU time, which leaves out time the process was descheduled — the same clock as the Rust wall-clock
+#: suite's ``LANES_BENCH_CLOCK=cpu``, so both sides can be measured alike on a busy machine).
+CLOCKS: dict[str, Callable[[], float]] = {"wall": time.perf_counter, "cpu": time.thread_time}
 
 
 @dataclass
@@ -19,13 +26,14 @@ class Timed:
 
     spelling: str
     namespace: dict
+    clock: Callable[[], float] = time.perf_counter
     timer: timeit.Timer = field(init=False, repr=False)
     loops: int = 0
     samples_ns: list[float] = field(default_factory=list)
     repeat_s: list[float] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.timer = timeit.Timer(self.spelling, globals=self.namespace)
+        self.timer = timeit.Timer(self.spelling, timer=self.clock, globals=self.namespace)
 
     def run(self, loops: int) -> float:
         """Seconds for ``loops`` executions."""
