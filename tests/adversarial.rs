@@ -70,7 +70,7 @@ fn edge_lengths() -> Vec<usize> {
     v.sort_unstable();
     v.dedup();
     if cfg!(miri) {
-        v.retain(|&n| n <= 17);
+        v.retain(|&n| n <= 9 || n == 17);
     }
     v
 }
@@ -113,7 +113,7 @@ fn run_at(
 /// bit with offset 0 on the same backend, and no write outside `out`.
 #[test]
 fn every_op_every_offset_every_edge_length() {
-    let offsets = if cfg!(miri) { 0..=5 } else { 0..=64 };
+    let offsets = if cfg!(miri) { 0..=4 } else { 0..=64 };
     let maxn = *edge_lengths().last().unwrap();
     let bufs = [
         pseudo_random(maxn + 70, 1, -6.0, 6.0),
@@ -213,10 +213,16 @@ fn denormal_heavy_arrays_are_not_flushed() {
             "{bk:?} sum {} vs {sum:e}",
             k.sum(&a)
         );
-        assert_eq!(k.max(&a).unwrap(), f32::MIN_POSITIVE, "{bk:?} max");
-        let first_max = a.iter().position(|&x| x == f32::MIN_POSITIVE).unwrap();
+        let want_max = a.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let want_linf = a.iter().map(|x| x.abs()).fold(0.0, f32::max);
+        assert!(
+            want_max > 0.0 && want_max < f32::MIN_POSITIVE * 1.01,
+            "the test data must be denormal-heavy"
+        );
+        assert_eq!(k.max(&a).unwrap(), want_max, "{bk:?} max");
+        let first_max = a.iter().position(|&x| x == want_max).unwrap();
         assert_eq!(k.argmax(&a).unwrap(), first_max, "{bk:?} argmax");
-        assert_eq!(k.norm_linf(&a), f32::MIN_POSITIVE, "{bk:?} norm_linf");
+        assert_eq!(k.norm_linf(&a), want_linf, "{bk:?} norm_linf");
         let transcendental: [(&str, Unary, Reference); 5] = [
             ("exp", Kernels::exp, f64::exp),
             ("tanh", Kernels::tanh, f64::tanh),
