@@ -191,7 +191,7 @@ def render(all_cells: list[Cell], stream: dict[str, float], metas: list[dict]) -
                  "kernel of the same shape measured in the same run.")
     lines.append("")
     lines.append("| op | size | " + " | ".join(BACKENDS) + " | best | NumPy | PyTorch | / NumPy | / PyTorch | GB/s | % STREAM |")
-    lines.append("|---|---:|" + "---:|" * (len(BACKENDS) + 8))
+    lines.append("|---|---:|" + "---:|" * (len(BACKENDS) + 7))
     for c in all_cells:
         best = c.best
         gbps = pct = "—"

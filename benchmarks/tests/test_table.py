@@ -84,3 +84,13 @@ def test_cpu_clock_leaves_out_sleeping():
     cpu = Timed("time.sleep(0.01)", {"time": time}, CLOCKS["cpu"])
     assert wall.run(2) >= 0.02
     assert cpu.run(2) < 0.01
+
+
+def test_every_table_row_has_as_many_cells_as_its_header(inputs, tmp_path):
+    crit, py, stream = inputs
+    out = tmp_path / "t.md"
+    assert table.main(["--criterion", str(crit), "--python", str(py), "--stream", str(stream), "--output", str(out)]) == 0
+    rows = [line for line in out.read_text().splitlines() if line.startswith("|")]
+    widths = {line.count("|") for line in rows}
+    # two tables: the ratio matrix (op + 5 sizes) and the cell table (13 columns), headers and separators included
+    assert widths == {6 + 1, 13 + 1}, widths
