@@ -9,6 +9,7 @@
 pub mod app;
 pub mod baseline;
 pub mod bench;
+pub mod callgrind;
 pub mod cli;
 pub mod compare;
 pub mod date;
@@ -17,6 +18,7 @@ pub mod fingerprint;
 pub mod fsio;
 pub mod github;
 pub mod report;
+pub mod rootcause;
 pub mod stats;
 pub mod suite;
 pub mod thresholds;

@@ -137,7 +137,8 @@ pub fn check(args: &CheckArgs) -> Result<Outcome> {
             }
         }
     }
-    let report = Report::new(profile, suites, entries, numpy_gate, notes);
+    let mut report = Report::new(profile, suites, entries, numpy_gate, notes);
+    report.root_causes = crate::rootcause::for_report(&report, &common.target_dir);
     write_report(args, &report)?;
     Ok(Outcome { report })
 }

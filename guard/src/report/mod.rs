@@ -3,6 +3,8 @@
 
 pub mod json;
 pub mod markdown;
+pub mod mermaid;
+pub mod rootcause;
 pub mod text;
 
 use serde::{Deserialize, Serialize};
@@ -257,6 +259,9 @@ pub struct Report {
     pub notes: Vec<String>,
     /// All benchmark entries, most important first.
     pub entries: Vec<Entry>,
+    /// The functions behind each instruction-count regression (see [`crate::rootcause`]), in id order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub root_causes: Vec<crate::rootcause::RootCause>,
 }
 
 impl Report {
@@ -300,6 +305,7 @@ impl Report {
             numpy,
             notes,
             entries,
+            root_causes: Vec::new(),
         }
     }
 
