@@ -120,6 +120,9 @@ pub struct CheckArgs {
     /// Write the report to this file instead of stdout.
     #[arg(long)]
     pub output: Option<PathBuf>,
+    /// Also write SVG charts into this directory (ratios vs NumPy/PyTorch, backends, baseline history).
+    #[arg(long, value_name = "DIR")]
+    pub plot: Option<PathBuf>,
 }
 
 /// `guard baseline update`.

@@ -17,6 +17,7 @@ pub mod error;
 pub mod fingerprint;
 pub mod fsio;
 pub mod github;
+pub mod plot;
 pub mod report;
 pub mod rootcause;
 pub mod stats;

@@ -139,6 +139,9 @@ pub fn check(args: &CheckArgs) -> Result<Outcome> {
     }
     let mut report = Report::new(profile, suites, entries, numpy_gate, notes);
     report.root_causes = crate::rootcause::for_report(&report, &common.target_dir);
+    if let Some(dir) = &args.plot {
+        crate::plot::for_check(dir, args, &report, &thresholds)?;
+    }
     write_report(args, &report)?;
     Ok(Outcome { report })
 }
