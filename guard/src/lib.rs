@@ -20,6 +20,7 @@ pub mod github;
 pub mod plot;
 pub mod report;
 pub mod rootcause;
+pub mod shard;
 pub mod stats;
 pub mod suite;
 pub mod thresholds;
@@ -36,6 +37,7 @@ pub fn run(cli: &Cli) -> i32 {
     let result = match &cli.command {
         Command::Check(args) => app::check(args).map(|o| o.exit_code()),
         Command::Comment(args) => app::comment(args).map(|()| 0),
+        Command::Merge(args) => app::merge(args).map(|o| o.exit_code()),
         Command::Baseline {
             action: BaselineCommand::Update(args),
         } => app::update(args).map(|text| {

@@ -262,6 +262,9 @@ pub struct Report {
     /// The functions behind each instruction-count regression (see [`crate::rootcause`]), in id order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub root_causes: Vec<crate::rootcause::RootCause>,
+    /// The shard this report covers (`check --shard I/N`); `None` for a whole run or a merged report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<crate::shard::Shard>,
 }
 
 impl Report {
@@ -306,6 +309,7 @@ impl Report {
             notes,
             entries,
             root_causes: Vec::new(),
+            shard: None,
         }
     }
 
