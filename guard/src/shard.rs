@@ -1,8 +1,8 @@
 //! `--shard I/N`: a deterministic 1/N of the benchmarks, for a CI matrix of N jobs whose reports
 //! `guard merge` combines.
 //!
-//! Selection is by benchmark id. Ids with a cost in the baseline (instruction count or wall-clock median)
-//! are assigned greedily, most expensive first, to the shard with the least total cost so far (ties: the
+//! Selection is by benchmark id. Ids with a cost in the baseline (its `Ir` for instruction counts; 1 for
+//! wall-clock, where Criterion spends the same time on every benchmark) are assigned greedily, most expensive first, to the shard with the least total cost so far (ties: the
 //! lower shard), which balances the jobs; ids without a baseline value (new benchmarks) go to shard
 //! `fnv1a(id) mod N + 1`. Both rules depend only on the ids and the baseline, so every job of a matrix
 //! computes the same partition, and the partition is stable across runs until the baseline changes.

@@ -113,7 +113,7 @@ pub fn check(args: &CheckArgs) -> Result<Outcome> {
             }),
             Current::Instructions(results) => {
                 let (summary, base, comparable) = baseline_for::<IrStats>(common, suite, &fp)?;
-                let base = super::sharded::restrict(common.shard, base);
+                let base = super::sharded::restrict(common.shard, suite, base);
                 entries.extend(compare::instructions(
                     &base,
                     &results,
@@ -125,7 +125,7 @@ pub fn check(args: &CheckArgs) -> Result<Outcome> {
             }
             Current::Wall(mut results) => {
                 let (summary, base, comparable) = baseline_for::<WallStats>(common, suite, &fp)?;
-                let base = super::sharded::restrict(common.shard, base);
+                let base = super::sharded::restrict(common.shard, suite, base);
                 let mut wall = compare::wall(&base, &results, &thresholds, today, comparable);
                 if !common.no_bench {
                     if let Some(note) = rerun_flagged(&runner, common, &mut results, &wall)? {

@@ -18,14 +18,23 @@ use crate::shard::{self, Shard};
 use crate::suite::{criterion, gungraun, Suite};
 use crate::tools;
 
-/// The gated value of each benchmark in the suite's baseline (empty without a baseline file).
+/// The cost of running one benchmark, for balancing: its `Ir` (valgrind's run time grows with it); for
+/// wall-clock 1 each, since Criterion spends the same warm-up and measurement time on every benchmark.
+fn cost(suite: Suite, value: f64) -> f64 {
+    match suite {
+        Suite::Instructions => value,
+        Suite::Wall => 1.0,
+    }
+}
+
+/// The balancing cost of each benchmark in the suite's baseline (empty without a baseline file).
 fn costs(common: &Common, suite: Suite) -> Result<BTreeMap<String, f64>> {
     fn load<T: Values>(path: &std::path::Path, suite: Suite) -> Result<BTreeMap<String, f64>> {
         Ok(BaselineFile::<T>::load(path, suite)?
             .map(|f| {
                 f.benchmarks
                     .into_iter()
-                    .map(|(id, v)| (id, v.value()))
+                    .map(|(id, v)| (id, cost(suite, v.value())))
                     .collect()
             })
             .unwrap_or_default())
@@ -41,11 +50,14 @@ fn costs(common: &Common, suite: Suite) -> Result<BTreeMap<String, f64>> {
 /// Keeps the baseline entries of this shard only (the others belong to other jobs, not "missing").
 pub(crate) fn restrict<T: Values>(
     shard: Option<Shard>,
+    suite: Suite,
     mut base: BTreeMap<String, T>,
 ) -> BTreeMap<String, T> {
     if let Some(shard) = shard {
-        let cost: BTreeMap<String, f64> =
-            base.iter().map(|(k, v)| (k.clone(), v.value())).collect();
+        let cost: BTreeMap<String, f64> = base
+            .iter()
+            .map(|(k, v)| (k.clone(), cost(suite, v.value())))
+            .collect();
         let keep = shard::select(cost.keys().map(String::as_str), &cost, shard);
         base.retain(|id, _| keep.contains(id));
     }
