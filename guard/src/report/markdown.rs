@@ -198,10 +198,11 @@ pub fn render_limited(report: &Report, max_chars: usize) -> String {
         .entries
         .iter()
         .partition(|e| e.status == Status::Regression);
-    let numpy = report
+    let numpy = report.numpy.as_ref().map(numpy_section).unwrap_or_default();
+    let numpy_charts = report
         .numpy
         .as_ref()
-        .map(|n| numpy_section(n) + &super::mermaid::ratios(n))
+        .map(super::mermaid::ratios)
         .unwrap_or_default();
     let mut out = head;
     if !attention.is_empty() {
@@ -219,6 +220,9 @@ pub fn render_limited(report: &Report, max_chars: usize) -> String {
     }
     if out.len() + numpy.len() < budget {
         out.push_str(&numpy);
+        if out.len() + numpy_charts.len() + 200 < budget {
+            out.push_str(&numpy_charts);
+        }
     }
     if !rest.is_empty() {
         let open = format!(
