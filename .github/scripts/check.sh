@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bench.yml step: `guard check` for one suite, then the job summary (the same markdown the PR comment shows),
 # ::error / ::warning annotations for regressions, and the artifact directory guard-report/ with the JSON report,
-# the PR number and the head SHA. Always exits 0: the check's exit status goes to $GITHUB_OUTPUT as `status`, and
-# the workflow's last step fails the job with it, after the artifact is uploaded.
+# the PR number, the head SHA and the SVG charts (plots-SUITE/, `guard check --plot`). Always exits 0: the
+# check's exit status goes to $GITHUB_OUTPUT as `status`, and the workflow's last step fails the job with it,
+# after the artifact is uploaded.
 #
 #   .github/scripts/check.sh SUITE [more `guard check` arguments…]
 #
@@ -19,7 +20,7 @@ rm -f "$report"
 
 status=0
 cargo run --release --locked --bin guard -- check --suite "$suite" --profile pr \
-    --format json --output "$report" "$@" || status=$?
+    --format json --output "$report" --plot "$out/plots-$suite" "$@" || status=$?
 
 printf '%s\n' "${PR_NUMBER:-}" >"$out/pr-number"
 printf '%s\n' "$HEAD_SHA" >"$out/head-sha"

@@ -55,6 +55,83 @@ impl Runner {
         )
     }
 
+    /// `cargo bench --bench wall -- REGEX` (Criterion's filter is a regex on the id).
+    ///
+    /// # Errors
+    /// [`Error::Command`] naming the command when cargo cannot start or fails.
+    pub fn wall_matching(&self, regex: &str) -> Result<SystemTime> {
+        self.cargo(&["bench", "--bench", "wall", "--", regex], &[])
+    }
+
+    /// `cargo bench --bench instructions -- --save-summary=json FILTER` (one gungraun wildcard pattern).
+    ///
+    /// # Errors
+    /// [`Error::Command`] naming the command when cargo cannot start or fails.
+    pub fn instructions_filtered(&self, runner: &Path, filter: &str) -> Result<SystemTime> {
+        self.cargo(
+            &[
+                "bench",
+                "--bench",
+                "instructions",
+                "--",
+                "--save-summary=json",
+                filter,
+            ],
+            &[("GUNGRAUN_RUNNER", runner.as_os_str())],
+        )
+    }
+
+    /// stdout of `cargo bench --bench wall -- --list`.
+    ///
+    /// # Errors
+    /// [`Error::Command`] when cargo cannot start or fails.
+    pub fn list_wall(&self) -> Result<String> {
+        self.capture("wall", &[])
+    }
+
+    /// stdout of `cargo bench --bench instructions -- --list` (built with `GUNGRAUN_RUNNER=runner`).
+    ///
+    /// # Errors
+    /// [`Error::Command`] when cargo cannot start or fails.
+    pub fn list_instructions(&self, runner: &Path) -> Result<String> {
+        self.capture("instructions", &[("GUNGRAUN_RUNNER", runner.as_os_str())])
+    }
+
+    fn capture(&self, bench: &str, env: &[(&str, &std::ffi::OsStr)]) -> Result<String> {
+        let command_line = format!(
+            "LANES_BENCH_PROFILE={} cargo bench --bench {bench} -- --list",
+            self.profile.name()
+        );
+        let target =
+            std::path::absolute(&self.target_dir).unwrap_or_else(|_| self.target_dir.clone());
+        let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        cmd.args(["bench", "--bench", bench, "--", "--list"])
+            .env("LANES_BENCH_PROFILE", self.profile.name())
+            .env("CARGO_TARGET_DIR", &target)
+            .stdin(Stdio::null());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().map_err(|e| Error::Command {
+            command: command_line.clone(),
+            problem: format!("could not start: {e}"),
+            hint: "is cargo on PATH?".into(),
+        })?;
+        if !out.status.success() {
+            let err = String::from_utf8_lossy(&out.stderr);
+            return Err(Error::Command {
+                command: command_line,
+                problem: format!(
+                    "failed ({}); last output: {}",
+                    out.status,
+                    err.lines().last().unwrap_or("").trim()
+                ),
+                hint: "fix the bench build or run it by hand to see the whole output".into(),
+            });
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
     fn cargo(&self, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Result<SystemTime> {
         let command_line = format!(
             "LANES_BENCH_PROFILE={} cargo {}",

@@ -23,6 +23,9 @@ pub struct Cli {
 pub enum Command {
     /// Run the benches (unless --no-bench) and compare their results with the baselines.
     Check(CheckArgs),
+    /// Combine the JSON reports of `check --shard I/N` jobs into one report and one verdict (every shard
+    /// exactly once, else exit 2).
+    Merge(MergeArgs),
     /// Post the report as the one guard comment on a pull request (updated in place on every run).
     Comment(CommentArgs),
     /// Manage baseline files.
@@ -100,6 +103,10 @@ pub struct Common {
     /// Directory of the baseline files.
     #[arg(long, default_value = "baselines")]
     pub baselines: PathBuf,
+    /// Run and check only shard I of N (1-based, e.g. 2/4): a deterministic, cost-balanced part of the
+    /// benchmarks, chosen by id; combine the shards' JSON reports with `guard merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<crate::shard::Shard>,
 }
 
 /// `guard check`.
@@ -120,6 +127,23 @@ pub struct CheckArgs {
     /// Write the report to this file instead of stdout.
     #[arg(long)]
     pub output: Option<PathBuf>,
+    /// Also write SVG charts into this directory (ratios vs NumPy/PyTorch, backends, baseline history).
+    #[arg(long, value_name = "DIR")]
+    pub plot: Option<PathBuf>,
+}
+
+/// `guard merge`.
+#[derive(Debug, Clone, Args)]
+pub struct MergeArgs {
+    /// The shards' reports (`guard check --shard I/N --format json`), in any order.
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Write the report to this file instead of stdout.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
 }
 
 /// `guard baseline update`.
@@ -128,8 +152,9 @@ pub struct UpdateArgs {
     /// Shared options.
     #[command(flatten)]
     pub common: Common,
-    /// Remove baseline entries of benchmarks that were not run.
-    #[arg(long)]
+    /// Remove baseline entries of benchmarks that were not run (not with --shard: the other shards' entries
+    /// would go).
+    #[arg(long, conflicts_with = "shard")]
     pub prune: bool,
     /// Thresholds file, used to report which values changed beyond their threshold (optional).
     #[arg(long, default_value = "thresholds.toml")]

@@ -9,6 +9,7 @@
 pub mod app;
 pub mod baseline;
 pub mod bench;
+pub mod callgrind;
 pub mod cli;
 pub mod compare;
 pub mod date;
@@ -16,7 +17,10 @@ pub mod error;
 pub mod fingerprint;
 pub mod fsio;
 pub mod github;
+pub mod plot;
 pub mod report;
+pub mod rootcause;
+pub mod shard;
 pub mod stats;
 pub mod suite;
 pub mod thresholds;
@@ -33,6 +37,7 @@ pub fn run(cli: &Cli) -> i32 {
     let result = match &cli.command {
         Command::Check(args) => app::check(args).map(|o| o.exit_code()),
         Command::Comment(args) => app::comment(args).map(|()| 0),
+        Command::Merge(args) => app::merge(args).map(|o| o.exit_code()),
         Command::Baseline {
             action: BaselineCommand::Update(args),
         } => app::update(args).map(|text| {

@@ -113,6 +113,7 @@ pub fn check(args: &CheckArgs) -> Result<Outcome> {
             }),
             Current::Instructions(results) => {
                 let (summary, base, comparable) = baseline_for::<IrStats>(common, suite, &fp)?;
+                let base = super::sharded::restrict(common.shard, suite, base);
                 entries.extend(compare::instructions(
                     &base,
                     &results,
@@ -124,6 +125,7 @@ pub fn check(args: &CheckArgs) -> Result<Outcome> {
             }
             Current::Wall(mut results) => {
                 let (summary, base, comparable) = baseline_for::<WallStats>(common, suite, &fp)?;
+                let base = super::sharded::restrict(common.shard, suite, base);
                 let mut wall = compare::wall(&base, &results, &thresholds, today, comparable);
                 if !common.no_bench {
                     if let Some(note) = rerun_flagged(&runner, common, &mut results, &wall)? {
@@ -137,7 +139,12 @@ pub fn check(args: &CheckArgs) -> Result<Outcome> {
             }
         }
     }
-    let report = Report::new(profile, suites, entries, numpy_gate, notes);
+    let mut report = Report::new(profile, suites, entries, numpy_gate, notes);
+    report.root_causes = crate::rootcause::for_report(&report, &common.target_dir);
+    report.shard = common.shard;
+    if let Some(dir) = &args.plot {
+        crate::plot::for_check(dir, args, &report, &thresholds)?;
+    }
     write_report(args, &report)?;
     Ok(Outcome { report })
 }
@@ -210,15 +217,24 @@ fn numpy_gate_for(
 }
 
 fn write_report(args: &CheckArgs, report: &Report) -> Result<()> {
-    let color = args.output.is_none()
-        && args.format == Format::Text
+    write_report_to(args.format, args.output.as_deref(), report)
+}
+
+/// Renders the report in `format` and writes it to `output` (atomically) or stdout.
+pub(super) fn write_report_to(
+    format: Format,
+    output: Option<&std::path::Path>,
+    report: &Report,
+) -> Result<()> {
+    let color = output.is_none()
+        && format == Format::Text
         && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
-    let text = match args.format {
+    let text = match format {
         Format::Text => report::text::render(report, color),
         Format::Markdown => report::markdown::render(report),
         Format::Json => report::json::render(report),
     };
-    if let Some(path) = &args.output {
+    if let Some(path) = output {
         fsio::write_atomic(path, text.as_bytes())?;
         say(&report.summary_line());
         return Ok(());

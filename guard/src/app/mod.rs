@@ -3,10 +3,13 @@
 
 mod check;
 mod comment;
+mod merge;
+pub(crate) mod sharded;
 mod update;
 
 pub use check::{check, Outcome};
 pub use comment::{comment, comment_body, post};
+pub use merge::{combine, merge};
 pub use update::update;
 
 use std::fmt::Write as _;
@@ -40,6 +43,9 @@ pub(crate) enum Current {
 }
 
 pub(crate) fn current(common: &Common, suite: Suite, runner: &Runner) -> Result<Current> {
+    if let Some(shard) = common.shard {
+        return sharded::current(common, suite, runner, shard);
+    }
     let target = &common.target_dir;
     let since: Option<SystemTime> = if common.no_bench {
         None

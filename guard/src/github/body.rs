@@ -118,6 +118,7 @@ pub fn normalize(reports: Vec<Report>) -> Report {
     let mut profiles: Vec<String> = Vec::new();
     let (mut suites, mut entries, mut notes, mut numpy) =
         (Vec::new(), Vec::new(), Vec::new(), None);
+    let mut root_causes = Vec::new();
     for r in reports {
         if !profiles.contains(&r.profile) {
             profiles.push(r.profile);
@@ -126,6 +127,7 @@ pub fn normalize(reports: Vec<Report>) -> Report {
         entries.extend(r.entries);
         notes.extend(r.notes);
         numpy = numpy.or(r.numpy);
+        root_causes.extend(r.root_causes);
     }
     for s in &mut suites {
         if let Some(f) = &mut s.baseline_file {
@@ -136,7 +138,9 @@ pub fn normalize(reports: Vec<Report>) -> Report {
                 .collect();
         }
     }
-    Report::new(&profiles.join("+"), suites, entries, numpy, notes)
+    let mut report = Report::new(&profiles.join("+"), suites, entries, numpy, notes);
+    report.root_causes = root_causes;
+    report
 }
 
 /// Cuts `text` to at most `limit` bytes at a line boundary, closes an open `<details>` and appends

@@ -199,6 +199,11 @@ pub fn render_limited(report: &Report, max_chars: usize) -> String {
         .iter()
         .partition(|e| e.status == Status::Regression);
     let numpy = report.numpy.as_ref().map(numpy_section).unwrap_or_default();
+    let numpy_charts = report
+        .numpy
+        .as_ref()
+        .map(super::mermaid::ratios)
+        .unwrap_or_default();
     let mut out = head;
     if !attention.is_empty() {
         out.push_str("### Regressions\n\n");
@@ -206,9 +211,18 @@ pub fn render_limited(report: &Report, max_chars: usize) -> String {
         let room = budget.saturating_sub(out.len() + numpy.len() + 200);
         push_rows(&mut out, &attention, room, "regressions");
         out.push('\n');
+        let chart = super::mermaid::regressions(report);
+        if out.len() + chart.len() + numpy.len() + 200 < budget {
+            out.push_str(&chart);
+        }
+        let room = budget.saturating_sub(out.len() + numpy.len() + 200);
+        out.push_str(&super::rootcause::markdown(report, room));
     }
     if out.len() + numpy.len() < budget {
         out.push_str(&numpy);
+        if out.len() + numpy_charts.len() + 200 < budget {
+            out.push_str(&numpy_charts);
+        }
     }
     if !rest.is_empty() {
         let open = format!(

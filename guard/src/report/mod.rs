@@ -3,6 +3,8 @@
 
 pub mod json;
 pub mod markdown;
+pub mod mermaid;
+pub mod rootcause;
 pub mod text;
 
 use serde::{Deserialize, Serialize};
@@ -257,6 +259,12 @@ pub struct Report {
     pub notes: Vec<String>,
     /// All benchmark entries, most important first.
     pub entries: Vec<Entry>,
+    /// The functions behind each instruction-count regression (see [`crate::rootcause`]), in id order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub root_causes: Vec<crate::rootcause::RootCause>,
+    /// The shard this report covers (`check --shard I/N`); `None` for a whole run or a merged report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<crate::shard::Shard>,
 }
 
 impl Report {
@@ -300,6 +308,8 @@ impl Report {
             numpy,
             notes,
             entries,
+            root_causes: Vec::new(),
+            shard: None,
         }
     }
 

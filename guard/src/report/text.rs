@@ -183,6 +183,7 @@ pub fn render(report: &Report, color: bool) -> String {
             }
         }
     }
+    out.push_str(&super::rootcause::text(report));
     for note in &report.notes {
         let _ = writeln!(out, "note: {note}");
     }

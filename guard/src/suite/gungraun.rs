@@ -161,7 +161,7 @@ fn size_case(case: &str) -> &str {
     }
 }
 
-fn find_summaries(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<()> {
+pub(crate) fn find_summaries(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<()> {
     if depth > 16 {
         return Ok(());
     }

@@ -1,0 +1,202 @@
+//! `guard merge`: one report and one verdict from the JSON reports of `guard check --shard I/N` jobs.
+//!
+//! Every shard `1..=N` must be present exactly once — a missing shard (a failed matrix job, an artifact not
+//! downloaded) or a duplicated one (the same artifact twice, two jobs with the same index) is an error
+//! (exit 2), never a partial pass; so is a report without a shard, shards of different N or profiles, and
+//! one benchmark reported by two shards. Suites take the least trustworthy state any shard had (a suite
+//! skipped in one shard is skipped in the merge), NumPy cells are pooled and the gate re-evaluated.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use super::check::{write_report_to, Outcome};
+use crate::cli::MergeArgs;
+use crate::error::{Error, Result};
+use crate::fsio;
+use crate::report::{self, GateState, NumpyGate, Report, SuiteState, SuiteSummary};
+
+const HINT: &str = "pass the JSON report of every `guard check --shard I/N` job exactly once";
+
+/// Reads the reports, merges them and writes the merged report.
+///
+/// # Errors
+/// [`Error`] for unreadable reports and for the shard problems listed in the module docs (exit code 2).
+pub fn merge(args: &MergeArgs) -> Result<Outcome> {
+    let mut reports = Vec::new();
+    for path in &args.reports {
+        reports.push((path.clone(), report::json::parse(&fsio::read(path)?, path)?));
+    }
+    let report = combine(reports)?;
+    write_report_to(args.format, args.output.as_deref(), &report)?;
+    Ok(Outcome { report })
+}
+
+fn rank(state: SuiteState) -> u8 {
+    match state {
+        SuiteState::Skipped => 3,
+        SuiteState::Incomparable => 2,
+        SuiteState::NoBaseline => 1,
+        SuiteState::Checked => 0,
+    }
+}
+
+fn pool_numpy(gates: Vec<NumpyGate>) -> Option<NumpyGate> {
+    let mut evaluated = gates
+        .iter()
+        .filter(|g| g.state != GateState::Skipped)
+        .cloned();
+    let Some(mut pooled) = evaluated.next() else {
+        return gates.into_iter().next();
+    };
+    for g in evaluated {
+        pooled.cells.extend(g.cells);
+    }
+    // Shards split an op x size cell's backends between them: each shard's cell holds its fastest
+    // backend; the fastest over all shards is the cell of the whole run.
+    let mut best: BTreeMap<(String, u64), crate::report::NumpyCell> = BTreeMap::new();
+    for c in std::mem::take(&mut pooled.cells) {
+        let key = (c.op.clone(), c.size);
+        if best.get(&key).is_none_or(|b| c.lanes_ns < b.lanes_ns) {
+            best.insert(key, c);
+        }
+    }
+    pooled.cells = best.into_values().collect();
+    pooled.cells_total = pooled.cells.len();
+    pooled.cells_ok = pooled.cells.iter().filter(|c| c.ok).count();
+    let fraction = pooled.cells_ok as f64 / pooled.cells_total.max(1) as f64;
+    pooled.state = if fraction >= pooled.min_fraction {
+        GateState::Pass
+    } else {
+        GateState::Fail
+    };
+    Some(pooled)
+}
+
+/// Merges shard reports (pure). See the module docs for the rules.
+///
+/// # Errors
+/// [`Error::Invalid`] naming the report file and the `shard` field, or [`Error::Other`] for a missing
+/// shard.
+pub fn combine(reports: Vec<(PathBuf, Report)>) -> Result<Report> {
+    let Some((first_path, first)) = reports.first() else {
+        return Err(Error::Other("guard merge: no reports given".into()));
+    };
+    let Some(count) = first.shard.map(|s| s.count) else {
+        return Err(Error::invalid(
+            first_path,
+            "shard",
+            "missing: not a report of `guard check --shard I/N`",
+            HINT,
+        ));
+    };
+    let profile = first.profile.clone();
+    let mut seen: BTreeMap<u32, PathBuf> = BTreeMap::new();
+    for (path, r) in &reports {
+        let Some(s) = r.shard else {
+            return Err(Error::invalid(
+                path,
+                "shard",
+                "missing: not a report of `guard check --shard I/N`",
+                HINT,
+            ));
+        };
+        if s.count != count {
+            return Err(Error::invalid(
+                path,
+                "shard",
+                format!("is {s}, but {} is of {count} shards", first_path.display()),
+                HINT,
+            ));
+        }
+        if r.profile != profile {
+            return Err(Error::invalid(
+                path,
+                "profile",
+                format!(
+                    "is {:?}, but {} is {profile:?}",
+                    r.profile,
+                    first_path.display()
+                ),
+                HINT,
+            ));
+        }
+        if let Some(other) = seen.insert(s.index, path.clone()) {
+            return Err(Error::invalid(
+                path,
+                "shard",
+                format!(
+                    "{s} is also given as {}: each shard must be given exactly once",
+                    other.display()
+                ),
+                HINT,
+            ));
+        }
+    }
+    let missing: Vec<String> = (1..=count)
+        .filter(|i| !seen.contains_key(i))
+        .map(|i| format!("{i}/{count}"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::Other(format!(
+            "guard merge: shard(s) {} missing (got {} of {count}): a matrix job failed or its report was not \
+             downloaded; no verdict without every shard",
+            missing.join(", "),
+            seen.len()
+        )));
+    }
+    let mut suites: BTreeMap<crate::suite::Suite, SuiteSummary> = BTreeMap::new();
+    let (mut entries, mut notes, mut gates, mut root_causes) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut ids: BTreeMap<(crate::suite::Suite, String), String> = BTreeMap::new();
+    let mut ordered = reports;
+    ordered.sort_by_key(|(_, r)| r.shard.map(|s| s.index));
+    for (path, r) in ordered {
+        let shard = r.shard.map(|s| s.to_string()).unwrap_or_default();
+        for s in r.suites {
+            let mut s = s;
+            if let Some(m) = &mut s.message {
+                *m = format!("shard {shard}: {m}");
+            }
+            match suites.get(&s.suite) {
+                Some(kept) if rank(kept.state) >= rank(s.state) => {}
+                _ => {
+                    suites.insert(s.suite, s);
+                }
+            }
+        }
+        for e in r.entries {
+            if let Some(other) = ids.insert((e.suite, e.id.clone()), shard.clone()) {
+                return Err(Error::invalid(
+                    &path,
+                    "entries",
+                    format!(
+                        "{} ({}) is also reported by shard {other}: shards must not overlap",
+                        e.id, e.suite
+                    ),
+                    "run every shard against the same baselines",
+                ));
+            }
+            entries.push(e);
+        }
+        notes.extend(r.notes.into_iter().map(|n| format!("shard {shard}: {n}")));
+        gates.extend(r.numpy);
+        root_causes.extend(r.root_causes);
+    }
+    let files: BTreeSet<String> = seen.values().map(|p| p.display().to_string()).collect();
+    notes.insert(
+        0,
+        format!(
+            "merged {count} shards ({})",
+            files.into_iter().collect::<Vec<_>>().join(", ")
+        ),
+    );
+    let mut merged = Report::new(
+        &profile,
+        suites.into_values().collect(),
+        entries,
+        pool_numpy(gates),
+        notes,
+    );
+    merged.root_causes = root_causes;
+    Ok(merged)
+}

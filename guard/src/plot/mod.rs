@@ -1,0 +1,347 @@
+//! `guard check --plot DIR`: SVG charts of the results (see [`svg`] for the drawing).
+//!
+//! - `ratio-n<size>.svg` — lanes / NumPy and lanes / PyTorch time per op at one size (fastest lanes
+//!   backend; line at 1.0 = parity);
+//! - `backends-n<size>.svg` — speed-up of each backend over `scalar` per op at one size, from wall-clock
+//!   medians when there are any, else from instruction counts (the title says which);
+//! - `history-<suite>.svg` — when `<baselines>/history/` holds earlier baseline files of a suite: the change
+//!   of each benchmark (the most-changed ones) relative to the oldest snapshot, snapshot by snapshot.
+//!
+//! Values are the report's current values, and its baseline values for benchmarks without a current
+//! result; a suite the check did not run is read from its baseline file(s) in the baselines directory.
+//! That way `guard check --no-bench --plot DIR` also draws from committed baselines.
+
+pub mod data;
+pub mod svg;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use crate::error::Result;
+use crate::fsio;
+pub use data::PlotData;
+use svg::Series;
+
+/// At most this many lines in a history chart (the most-changed benchmarks).
+const HISTORY_LINES: usize = 8;
+
+/// One chart: file name and SVG text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    /// File name inside the plot directory (`ratio-n1000.svg`, …).
+    pub file: String,
+    /// The SVG document.
+    pub svg: String,
+}
+
+/// `<op>/<backend>/<size>` → its parts.
+fn split(id: &str) -> Option<(&str, &str, u64)> {
+    let mut it = id.split('/');
+    let (op, backend, size) = (it.next()?, it.next()?, it.next()?);
+    if it.next().is_some() {
+        return None;
+    }
+    Some((op, backend, size.parse().ok()?))
+}
+
+/// Ratio charts, one per size.
+fn ratio_charts(d: &PlotData) -> Vec<Chart> {
+    let sizes: BTreeSet<u64> = d.ratios.iter().map(|c| c.size).collect();
+    let mut out = Vec::new();
+    for size in sizes {
+        let cells: Vec<_> = d.ratios.iter().filter(|c| c.size == size).collect();
+        let ops: Vec<String> = cells.iter().map(|c| c.op.clone()).collect();
+        let mut series = vec![Series {
+            name: "lanes / NumPy".into(),
+            values: cells.iter().map(|c| Some(c.ratio)).collect(),
+        }];
+        if cells.iter().any(|c| c.torch_ns.is_some()) {
+            series.push(Series {
+                name: "lanes / PyTorch".into(),
+                values: cells
+                    .iter()
+                    .map(|c| c.torch_ns.filter(|t| *t > 0.0).map(|t| c.lanes_ns / t))
+                    .collect(),
+            });
+        }
+        if let Ok(svg) = svg::bars(
+            &format!("lanes time / reference time, n = {size} (lower is better; line = parity)"),
+            "ratio",
+            &ops,
+            &series,
+            Some(1.0),
+        ) {
+            out.push(Chart {
+                file: format!("ratio-n{size}.svg"),
+                svg,
+            });
+        }
+    }
+    out
+}
+
+/// Backend speed-up over scalar, one chart per size.
+fn backend_charts(d: &PlotData) -> Vec<Chart> {
+    let (values, what) = if d.wall.is_empty() {
+        (&d.ir, "instruction counts")
+    } else {
+        (&d.wall, "wall-clock medians")
+    };
+    // size → op → backend → value
+    let mut grid: BTreeMap<u64, BTreeMap<&str, BTreeMap<&str, f64>>> = BTreeMap::new();
+    for (id, v) in values {
+        if let Some((op, backend, size)) = split(id) {
+            grid.entry(size)
+                .or_default()
+                .entry(op)
+                .or_default()
+                .insert(backend, *v);
+        }
+    }
+    let mut out = Vec::new();
+    for (size, ops) in grid {
+        let backends: BTreeSet<&str> = ops
+            .values()
+            .flat_map(|b| b.keys().copied())
+            .filter(|b| *b != "scalar")
+            .collect();
+        let names: Vec<String> = ops.keys().map(|o| (*o).to_string()).collect();
+        let series: Vec<Series> = backends
+            .iter()
+            .map(|b| Series {
+                name: (*b).to_string(),
+                values: ops
+                    .values()
+                    .map(|m| match (m.get("scalar"), m.get(b)) {
+                        (Some(s), Some(v)) if *v > 0.0 => Some(s / v),
+                        _ => None,
+                    })
+                    .collect(),
+            })
+            .filter(|s| s.values.iter().any(Option::is_some))
+            .collect();
+        if let Ok(svg) = svg::bars(
+            &format!("speed-up over scalar, n = {size} ({what}; higher is better)"),
+            "scalar / backend",
+            &names,
+            &series,
+            Some(1.0),
+        ) {
+            out.push(Chart {
+                file: format!("backends-n{size}.svg"),
+                svg,
+            });
+        }
+    }
+    out
+}
+
+/// History charts, one per suite with at least two snapshots.
+fn history_charts(d: &PlotData) -> Vec<Chart> {
+    let mut out = Vec::new();
+    for (suite, snapshots) in &d.history {
+        if snapshots.len() < 2 {
+            continue;
+        }
+        let first = &snapshots[0].1;
+        let change = |id: &str, snap: &BTreeMap<String, f64>| {
+            let (a, b) = (first.get(id)?, snap.get(id)?);
+            (*a > 0.0).then(|| (b / a - 1.0) * 100.0)
+        };
+        let mut ids: Vec<(&String, f64)> = first
+            .keys()
+            .map(|id| {
+                let worst = snapshots
+                    .iter()
+                    .filter_map(|(_, s)| change(id, s))
+                    .fold(0.0_f64, |m, c| m.max(c.abs()));
+                (id, worst)
+            })
+            .collect();
+        ids.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        ids.truncate(HISTORY_LINES);
+        let series: Vec<Series> = ids
+            .iter()
+            .map(|(id, _)| Series {
+                name: (*id).clone(),
+                values: snapshots.iter().map(|(_, s)| change(id, s)).collect(),
+            })
+            .collect();
+        let labels: Vec<String> = snapshots.iter().map(|(l, _)| l.clone()).collect();
+        if let Ok(svg) = svg::lines(
+            &format!(
+                "{suite}: change since {} (most-changed benchmarks)",
+                labels[0]
+            ),
+            "change %",
+            &labels,
+            &series,
+        ) {
+            out.push(Chart {
+                file: format!("history-{suite}.svg"),
+                svg,
+            });
+        }
+    }
+    out
+}
+
+/// Every chart the data allows, in file-name order.
+#[must_use]
+pub fn charts(d: &PlotData) -> Vec<Chart> {
+    let mut all = ratio_charts(d);
+    all.extend(backend_charts(d));
+    all.extend(history_charts(d));
+    all.sort_by(|a, b| a.file.cmp(&b.file));
+    all
+}
+
+/// Writes every chart into `dir` (created if needed), each atomically. Returns the files written (none
+/// when the data allows no chart: no NumPy ratios, no `<op>/<backend>/<size>` values, no history).
+///
+/// # Errors
+/// [`crate::Error::Io`] when the directory or a file cannot be written.
+pub fn write(dir: &Path, d: &PlotData) -> Result<Vec<String>> {
+    let all = charts(d);
+    fsio::create_dir_all(dir)?;
+    for c in &all {
+        fsio::write_atomic(&dir.join(&c.file), c.svg.as_bytes())?;
+    }
+    Ok(all.into_iter().map(|c| c.file).collect())
+}
+
+/// `guard check --plot DIR`: gathers the data for a finished check and writes the charts (one line on
+/// stderr lists them).
+///
+/// # Errors
+/// As [`write`] and [`PlotData::gather`]; a corrupt numpy.json.
+pub fn for_check(
+    dir: &Path,
+    args: &crate::cli::CheckArgs,
+    report: &crate::report::Report,
+    thresholds: &crate::thresholds::Thresholds,
+) -> Result<()> {
+    let common = &args.common;
+    let numpy_path = args
+        .numpy
+        .clone()
+        .unwrap_or_else(|| common.baselines.join("numpy.json"));
+    let numpy = crate::suite::numpy::read(&numpy_path)?;
+    let d = PlotData::gather(
+        report,
+        &common.baselines,
+        common.profile.name(),
+        numpy.as_ref(),
+        &thresholds.numpy,
+    )?;
+    let files = write(dir, &d)?;
+    if files.is_empty() {
+        eprintln!(
+            "guard: nothing to plot in {}: no NumPy ratios, no <op>/<backend>/<size> values and no baseline history",
+            dir.display()
+        );
+        return Ok(());
+    }
+    eprintln!(
+        "guard: wrote {} chart(s) to {}: {}",
+        files.len(),
+        dir.display(),
+        files.join(", ")
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::NumpyCell;
+    use crate::suite::Suite;
+
+    fn cell(op: &str, size: u64, ratio: f64, torch: Option<f64>) -> NumpyCell {
+        NumpyCell {
+            op: op.into(),
+            size,
+            backend: "avx2".into(),
+            lanes_ns: ratio * 100.0,
+            numpy_ns: 100.0,
+            ratio,
+            ok: ratio <= 1.2,
+            torch_ns: torch,
+        }
+    }
+
+    pub(crate) fn sample() -> PlotData {
+        let mut d = PlotData::default();
+        for (id, v) in [
+            ("add/scalar/1000", 800.0),
+            ("add/avx2/1000", 100.0),
+            ("add/sse2/1000", 200.0),
+            ("exp/scalar/1000", 9000.0),
+            ("exp/avx2/1000", 1000.0),
+            ("add/scalar/100", 80.0),
+            ("add/avx2/100", 20.0),
+        ] {
+            d.wall.insert(id.into(), v);
+        }
+        d.ratios = vec![
+            cell("add", 1000, 0.5, Some(80.0)),
+            cell("exp", 1000, 1.4, None),
+            cell("add", 100, 0.9, Some(300.0)),
+        ];
+        let snap = |date: &str, a: f64, b: f64| {
+            (
+                date.to_string(),
+                BTreeMap::from([
+                    ("add/avx2/1000".to_string(), a),
+                    ("exp/avx2/1000".to_string(), b),
+                ]),
+            )
+        };
+        d.history.insert(
+            Suite::Instructions,
+            vec![
+                snap("2026-10-01", 1000.0, 5000.0),
+                snap("2026-11-01", 1000.0, 5500.0),
+                snap("2026-11-25", 990.0, 5200.0),
+            ],
+        );
+        d
+    }
+
+    #[test]
+    fn every_chart_the_data_allows() {
+        let files: Vec<String> = charts(&sample()).into_iter().map(|c| c.file).collect();
+        assert_eq!(
+            files,
+            [
+                "backends-n100.svg",
+                "backends-n1000.svg",
+                "history-instructions.svg",
+                "ratio-n100.svg",
+                "ratio-n1000.svg"
+            ]
+        );
+        assert!(charts(&PlotData::default()).is_empty());
+    }
+
+    #[test]
+    fn snapshots() {
+        for c in charts(&sample()) {
+            assert!(c.svg.starts_with("<svg"), "{}", c.file);
+            assert!(!c.svg.contains("NaN"), "{}", c.file);
+            insta::assert_snapshot!(c.file.clone(), c.svg);
+        }
+    }
+
+    #[test]
+    fn backend_speedups_are_scalar_over_backend() {
+        let c = charts(&sample());
+        let b = c.iter().find(|c| c.file == "backends-n1000.svg").unwrap();
+        assert!(b.svg.contains("wall-clock medians"), "{}", b.svg);
+        assert!(b.svg.contains("\navx2\n") && b.svg.contains("\nsse2\n"));
+        assert!(
+            b.svg.contains("\nadd\n") && b.svg.contains("\nexp\n"),
+            "category labels"
+        );
+    }
+}

@@ -1,0 +1,158 @@
+//! Rendering of [`crate::rootcause`]: the functions behind each instruction-count regression, for the text
+//! report (an indented list per benchmark) and the markdown report (one collapsed `<details>` per
+//! regression, under the regressions table). Names come from the code under test and are escaped with
+//! [`super::markdown::escape`].
+
+use std::fmt::Write as _;
+
+use super::markdown::escape;
+use super::{fmt_value, Report};
+use crate::rootcause::RootCause;
+
+fn signed(v: i64) -> String {
+    let s = fmt_value("Ir", Some(v.unsigned_abs() as f64));
+    if v < 0 {
+        format!("-{s}")
+    } else {
+        format!("+{s}")
+    }
+}
+
+fn heading(rc: &RootCause) -> String {
+    let total = i64::try_from(rc.new_total).unwrap_or(i64::MAX)
+        - i64::try_from(rc.old_total).unwrap_or(i64::MAX);
+    format!(
+        "Ir {} → {} ({}) against gungraun's previous run",
+        fmt_value("Ir", Some(rc.old_total as f64)),
+        fmt_value("Ir", Some(rc.new_total as f64)),
+        signed(total)
+    )
+}
+
+/// Text: `root cause of <id>: …` and one line per function (change, name, file).
+#[must_use]
+pub fn text(report: &Report) -> String {
+    let mut out = String::new();
+    for rc in &report.root_causes {
+        if let Some(note) = rc.note.as_deref().filter(|_| rc.functions.is_empty()) {
+            let _ = writeln!(out, "root cause of {}: {note}", rc.id);
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "root cause of {}: {}; functions by self Ir change:",
+            rc.id,
+            heading(rc)
+        );
+        let width = rc
+            .functions
+            .iter()
+            .map(|f| signed(f.delta).len())
+            .max()
+            .unwrap_or(0);
+        for f in &rc.functions {
+            let _ = writeln!(
+                out,
+                "  {:>width$}  {}  ({})",
+                signed(f.delta),
+                f.function,
+                f.file
+            );
+        }
+    }
+    out
+}
+
+fn block(rc: &RootCause) -> String {
+    let mut s = format!(
+        "<details><summary>Functions behind {}</summary>\n\n",
+        escape(&rc.id)
+    );
+    if rc.functions.is_empty() {
+        let _ = writeln!(s, "{}", escape(rc.note.as_deref().unwrap_or("no change")));
+    } else {
+        let _ = writeln!(s, "{}; self cost per function:\n", escape(&heading(rc)));
+        s.push_str("| change | function | file | before | after |\n|--:|---|---|--:|--:|\n");
+        for f in &rc.functions {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} |",
+                signed(f.delta),
+                escape(&f.function),
+                escape(&f.file),
+                fmt_value("Ir", Some(f.old as f64)),
+                fmt_value("Ir", Some(f.new as f64)),
+            );
+        }
+    }
+    s.push_str("\n</details>\n\n");
+    s
+}
+
+/// Markdown: one collapsed block per regression, as many as fit in `room` bytes (with a note naming how
+/// many were left out).
+#[must_use]
+pub fn markdown(report: &Report, room: usize) -> String {
+    let mut out = String::new();
+    for (i, rc) in report.root_causes.iter().enumerate() {
+        let b = block(rc);
+        if out.len() + b.len() + 120 > room {
+            let _ = writeln!(
+                out,
+                "*… root causes of {} more regressions not shown; see the JSON report.*\n",
+                report.root_causes.len() - i
+            );
+            break;
+        }
+        out.push_str(&b);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rootcause::FunctionDelta;
+
+    pub(crate) fn sample() -> Vec<RootCause> {
+        vec![RootCause {
+            id: "exp/avx2/1000".into(),
+            old_total: 10_000,
+            new_total: 10_500,
+            functions: vec![
+                FunctionDelta {
+                    function: "lanes::kernels::math::exp<lanes::simd::avx2::Avx2>".into(),
+                    file: "src/kernels/math.rs".into(),
+                    old: 8_000,
+                    new: 8_600,
+                    delta: 600,
+                },
+                FunctionDelta {
+                    function: "core::ptr::write<f32>".into(),
+                    file: "core/src/ptr/mod.rs".into(),
+                    old: 500,
+                    new: 400,
+                    delta: -100,
+                },
+            ],
+            note: None,
+        }]
+    }
+
+    #[test]
+    fn snapshots() {
+        let mut r = crate::report::sample::report();
+        r.root_causes = sample();
+        r.root_causes.push(RootCause {
+            id: "tanh/sse2/100".into(),
+            old_total: 0,
+            new_total: 0,
+            functions: Vec::new(),
+            note: Some("no previous callgrind run (`.out.old`) to compare with".into()),
+        });
+        insta::assert_snapshot!("rootcause_text", text(&r));
+        insta::assert_snapshot!("rootcause_markdown", markdown(&r, 10_000));
+        let cut = markdown(&r, 300);
+        assert!(cut.contains("2 more regressions not shown"), "{cut}");
+    }
+}

@@ -1,0 +1,193 @@
+//! Root cause of an instruction-count regression: which functions gained (or lost) instructions.
+//!
+//! gungraun keeps callgrind's output of the current run (`callgrind.<function>.<case>.out`) and of the
+//! previous run of the same benchmark (`….out.old`) next to `summary.json`. For each regressed benchmark
+//! this module reads both ([`crate::callgrind`]), sums the self cost per function (symbols demangled, paths
+//! shortened to their crate) and lists the functions with the largest `Ir` change. The comparison is with
+//! gungraun's previous run in the same target directory — normally the base commit's run when CI runs both
+//! — not with the committed baseline; the report says which totals were compared. Nothing here changes a
+//! verdict, so unreadable callgrind files become a note, not an error.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::callgrind::{self, names, Profile};
+use crate::fsio;
+use crate::suite::gungraun;
+
+/// How many functions are listed per benchmark.
+pub const TOP: usize = 8;
+
+/// One function's change in `Ir` (self cost).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunctionDelta {
+    /// Demangled function name.
+    pub function: String,
+    /// Source file, shortened to its crate (`???` when callgrind did not know it).
+    pub file: String,
+    /// Self cost in the old run.
+    pub old: u64,
+    /// Self cost in the new run.
+    pub new: u64,
+    /// `new − old`.
+    pub delta: i64,
+}
+
+/// The functions behind one benchmark's change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RootCause {
+    /// Benchmark id (as in the report entries).
+    pub id: String,
+    /// Total `Ir` of the old callgrind run (sum of self costs).
+    pub old_total: u64,
+    /// Total `Ir` of the new callgrind run.
+    pub new_total: u64,
+    /// The functions with the largest absolute change, largest first.
+    pub functions: Vec<FunctionDelta>,
+    /// Why there is no list, or a remark about it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Function-level difference of two profiles: names demangled and files shortened (with `root`, the
+/// project root, removed), entries that map to the same name and file merged, zero changes dropped; the
+/// `top` largest absolute changes, largest first (ties by name).
+#[must_use]
+pub fn diff(old: &Profile, new: &Profile, root: Option<&str>, top: usize) -> Vec<FunctionDelta> {
+    let mut merged: BTreeMap<(String, String), (u64, u64)> = BTreeMap::new();
+    for (side, profile) in [(0, old), (1, new)] {
+        for (key, cost) in &profile.functions {
+            let slot = merged
+                .entry((
+                    names::demangle(&key.name),
+                    names::shorten_path(&key.file, root),
+                ))
+                .or_default();
+            if side == 0 {
+                slot.0 += cost;
+            } else {
+                slot.1 += cost;
+            }
+        }
+    }
+    let mut out: Vec<FunctionDelta> = merged
+        .into_iter()
+        .filter(|(_, (o, n))| o != n)
+        .map(|((function, file), (old, new))| FunctionDelta {
+            function,
+            file,
+            old,
+            new,
+            delta: i64::try_from(new).unwrap_or(i64::MAX) - i64::try_from(old).unwrap_or(i64::MAX),
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.delta
+            .unsigned_abs()
+            .cmp(&a.delta.unsigned_abs())
+            .then_with(|| a.function.cmp(&b.function))
+    });
+    out.truncate(top);
+    out
+}
+
+/// The callgrind output files of one benchmark directory: `(new, old)`. Only the main output
+/// (`callgrind.*.out`, not per-thread `.t<N>` or `.log` files).
+fn outputs(dir: &Path) -> Option<(PathBuf, Option<PathBuf>)> {
+    let files = fsio::list_dir(dir).ok()?;
+    let new = files.iter().find(|p| {
+        p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+            n.starts_with("callgrind.") && Path::new(n).extension().is_some_and(|e| e == "out")
+        })
+    })?;
+    let old = new.with_extension("out.old");
+    Some((new.clone(), old.is_file().then_some(old)))
+}
+
+/// Root cause of one benchmark from its directory (holding `summary.json` and the callgrind files).
+#[must_use]
+pub fn for_dir(id: &str, dir: &Path, root: Option<&str>) -> RootCause {
+    let mut rc = RootCause {
+        id: id.to_string(),
+        old_total: 0,
+        new_total: 0,
+        functions: Vec::new(),
+        note: None,
+    };
+    let Some((new_path, old_path)) = outputs(dir) else {
+        rc.note = Some("no callgrind output next to the summary".into());
+        return rc;
+    };
+    let Some(old_path) = old_path else {
+        rc.note = Some(
+            "no previous callgrind run (`.out.old`) to compare with: run the instruction bench on the \
+             base commit first in the same target directory"
+                .into(),
+        );
+        return rc;
+    };
+    let read = |p: &Path| -> crate::Result<Profile> {
+        let bytes = fsio::read(p)?;
+        callgrind::parse(&String::from_utf8_lossy(&bytes), "Ir", p)
+    };
+    match (read(&old_path), read(&new_path)) {
+        (Ok(old), Ok(new)) => {
+            rc.old_total = old.self_sum();
+            rc.new_total = new.self_sum();
+            rc.functions = diff(&old, &new, root, TOP);
+            if rc.functions.is_empty() {
+                rc.note = Some("the previous run has the same cost in every function".into());
+            }
+        }
+        (Err(e), _) | (_, Err(e)) => rc.note = Some(format!("callgrind output unreadable: {e}")),
+    }
+    rc
+}
+
+/// Root causes for the benchmarks `ids` found under `gungraun_root` (normally `<target>/gungraun`), in id
+/// order. The project root is taken from each `summary.json` (`project_root`) to shorten paths.
+#[must_use]
+pub fn collect(gungraun_root: &Path, ids: &BTreeSet<String>) -> Vec<RootCause> {
+    if ids.is_empty() {
+        return Vec::new();
+    }
+    let mut summaries = Vec::new();
+    if gungraun::find_summaries(gungraun_root, &mut summaries, 0).is_err() {
+        return Vec::new();
+    }
+    let mut out: BTreeMap<String, RootCause> = BTreeMap::new();
+    for file in summaries {
+        let Ok(bytes) = fsio::read(&file) else {
+            continue;
+        };
+        let Ok(Some(result)) = gungraun::parse(&bytes, &file) else {
+            continue;
+        };
+        if !ids.contains(&result.id) || out.contains_key(&result.id) {
+            continue;
+        }
+        let root = serde_json::from_slice::<serde_json::Value>(&bytes)
+            .ok()
+            .and_then(|v| v["project_root"].as_str().map(str::to_string));
+        let Some(dir) = file.parent() else { continue };
+        out.insert(result.id.clone(), for_dir(&result.id, dir, root.as_deref()));
+    }
+    out.into_values().collect()
+}
+
+/// Root causes of the instruction-count regressions (gated or warnings) of a report, read from
+/// `<target_dir>/gungraun`.
+#[must_use]
+pub fn for_report(report: &crate::report::Report, target_dir: &Path) -> Vec<RootCause> {
+    use crate::report::Status;
+    use crate::suite::Suite;
+    let ids: BTreeSet<String> = report
+        .entries
+        .iter()
+        .filter(|e| e.suite == Suite::Instructions && e.status == Status::Regression)
+        .map(|e| e.id.clone())
+        .collect();
+    collect(&target_dir.join("gungraun"), &ids)
+}
