@@ -40,6 +40,11 @@ pub enum Error {
         /// What the user can do about it.
         hint: String,
     },
+    /// Another process holds the lock on a directory the command must write (see [`crate::fsio::lock_dir`]).
+    Locked {
+        /// The locked directory.
+        path: PathBuf,
+    },
     /// Anything else that prevents the check, with its own complete message.
     Other(String),
 }
@@ -105,6 +110,13 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            Self::Locked { path } => write!(
+                f,
+                "{}: another `guard baseline update` is writing these baselines right now (it holds a lock on \
+                 the directory); wait for it to finish, then rerun. The lock ends with that process, so it \
+                 cannot go stale: if no guard is running, the directory is on a file system without locks",
+                path.display()
+            ),
             Self::Other(message) => f.write_str(message),
         }
     }
