@@ -82,7 +82,17 @@ impl fmt::Display for Error {
                 path,
                 action,
                 source,
-            } => write!(f, "cannot {action} {}: {source}", path.display()),
+            } => {
+                write!(f, "cannot {action} {}: {source}", path.display())?;
+                let hint = match source.kind() {
+                    std::io::ErrorKind::NotFound => {
+                        "check the path: run from the repository root or pass the option that names it"
+                    }
+                    std::io::ErrorKind::PermissionDenied => "check its permissions",
+                    _ => "check that the path exists and is accessible",
+                };
+                write!(f, " ({hint})")
+            }
             Self::Invalid {
                 path,
                 field,
@@ -153,7 +163,11 @@ mod tests {
             "read",
             std::io::Error::new(std::io::ErrorKind::NotFound, "gone"),
         );
-        assert_eq!(io.to_string(), "cannot read x/y.json: gone");
+        assert_eq!(
+            io.to_string(),
+            "cannot read x/y.json: gone (check the path: run from the repository root or pass the option \
+             that names it)"
+        );
         assert!(!text.contains('\n'));
     }
 }

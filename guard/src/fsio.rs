@@ -160,6 +160,27 @@ pub fn lock_dir(dir: &Path) -> Result<DirLock> {
     }
 }
 
+/// Removes the temporary files [`write_atomic`] leaves in `dir` when its process is killed mid-write. Only
+/// call it while holding [`lock_dir`] on `dir` (another writer's temporary file is then impossible).
+///
+/// # Errors
+/// [`Error::Io`] when `dir` cannot be listed or a leftover cannot be removed.
+pub fn remove_leftover_temps(dir: &Path) -> Result<usize> {
+    let mut removed = 0;
+    for path in list_dir(dir)? {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let is_tmp = path.extension().is_some_and(|e| e == "tmp");
+        if name.starts_with(".guard-") && is_tmp && path.is_file() {
+            fs::remove_file(&path).map_err(|e| Error::io(&path, "remove", e))?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 /// Creates `dir` and its parents.
 ///
 /// # Errors
