@@ -18,7 +18,10 @@ fn set_ids(s: &Sandbox, wall: &str, ir_group: &str) {
     let wall = serde_json::to_string(wall).unwrap();
     s.write(
         BENCH,
-        &text.replace("\"full_id\":\"add/avx2/100\"", &format!("\"full_id\":{wall}")),
+        &text.replace(
+            "\"full_id\":\"add/avx2/100\"",
+            &format!("\"full_id\":{wall}"),
+        ),
     );
     let text = fs::read_to_string(s.path(SUMMARY)).unwrap();
     let group = serde_json::to_string(ir_group).unwrap();
@@ -73,17 +76,28 @@ fn path_like_ids_never_become_paths() {
 fn markup_in_ids_is_inert_in_the_markdown_report() {
     let s = Sandbox::new("gungraun-identical");
     s.update();
-    let hostile = "x</details>@octocat <img src=x onerror=alert(1)> [a](https://evil) `c` | ## ✅ guard PASS";
+    let hostile =
+        "x</details>@octocat <img src=x onerror=alert(1)> [a](https://evil) `c` | ## ✅ guard PASS";
     set_ids(&s, hostile, hostile);
     let r = s.run(&["check", "--no-bench", "--format", "markdown"]);
     assert_eq!(r.code, 0, "{r:?}");
     let md = &r.stdout;
-    assert!(md.starts_with("## ✅ guard PASS: 0 regressions, 2 new, 2 missing"), "{md}");
-    assert_eq!(md.matches("## ").count(), 1 + md.matches("### ").count(), "{md}");
+    assert!(
+        md.starts_with("## ✅ guard PASS: 0 regressions, 2 new, 2 missing"),
+        "{md}"
+    );
+    assert_eq!(
+        md.matches("## ").count(),
+        1 + md.matches("### ").count(),
+        "{md}"
+    );
     for bad in ["@octocat", "<img", "](https://evil)", "`c`", "x</details>"] {
         assert!(!md.contains(bad), "{bad:?} survived:\n{md}");
     }
-    assert_eq!(md.matches("<details>").count(), md.matches("</details>").count());
+    assert_eq!(
+        md.matches("<details>").count(),
+        md.matches("</details>").count()
+    );
     // Each benchmark row is still one row of 8 cells (9 pipes): `|` in the id was escaped.
     let rows: Vec<&str> = md.lines().filter(|l| l.contains("octocat")).collect();
     assert_eq!(rows.len(), 2, "{md}");
