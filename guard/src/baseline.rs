@@ -162,9 +162,7 @@ impl<T: Values> BaselineFile<T> {
             ));
         }
         for (id, v) in &file.benchmarks {
-            if id.is_empty() {
-                return Err(Error::invalid(path, "benchmarks", "has an empty id", HINT));
-            }
+            crate::suite::check_id(id, path, "benchmarks", HINT)?;
             v.check()
                 .map_err(|p| Error::invalid(path, format!("benchmarks.{id}"), p, HINT))?;
         }

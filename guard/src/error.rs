@@ -40,6 +40,11 @@ pub enum Error {
         /// What the user can do about it.
         hint: String,
     },
+    /// Another process holds the lock on a directory the command must write (see [`crate::fsio::lock_dir`]).
+    Locked {
+        /// The locked directory.
+        path: PathBuf,
+    },
     /// Anything else that prevents the check, with its own complete message.
     Other(String),
 }
@@ -77,7 +82,17 @@ impl fmt::Display for Error {
                 path,
                 action,
                 source,
-            } => write!(f, "cannot {action} {}: {source}", path.display()),
+            } => {
+                write!(f, "cannot {action} {}: {source}", path.display())?;
+                let hint = match source.kind() {
+                    std::io::ErrorKind::NotFound => {
+                        "check the path: run from the repository root or pass the option that names it"
+                    }
+                    std::io::ErrorKind::PermissionDenied => "check its permissions",
+                    _ => "check that the path exists and is accessible",
+                };
+                write!(f, " ({hint})")
+            }
             Self::Invalid {
                 path,
                 field,
@@ -105,6 +120,13 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            Self::Locked { path } => write!(
+                f,
+                "{}: another `guard baseline update` is writing these baselines right now (it holds a lock on \
+                 the directory); wait for it to finish, then rerun. The lock ends with that process, so it \
+                 cannot go stale: if no guard is running, the directory is on a file system without locks",
+                path.display()
+            ),
             Self::Other(message) => f.write_str(message),
         }
     }
@@ -141,7 +163,11 @@ mod tests {
             "read",
             std::io::Error::new(std::io::ErrorKind::NotFound, "gone"),
         );
-        assert_eq!(io.to_string(), "cannot read x/y.json: gone");
+        assert_eq!(
+            io.to_string(),
+            "cannot read x/y.json: gone (check the path: run from the repository root or pass the option \
+             that names it)"
+        );
         assert!(!text.contains('\n'));
     }
 }

@@ -1,7 +1,7 @@
 //! All file I/O of the guard goes through here, so that every failure carries the path it failed on.
 
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
@@ -12,24 +12,43 @@ use crate::error::{Error, Result};
 /// hostile or corrupt input from exhausting memory.
 pub const MAX_FILE_BYTES: u64 = 64 << 20;
 
-/// Reads a whole file, refusing files larger than [`MAX_FILE_BYTES`].
+/// Reads a whole file, refusing files larger than [`MAX_FILE_BYTES`] and anything that is not a regular
+/// file (a FIFO would block, `/dev/zero` would never end). The limit is enforced while reading, so a file
+/// that grows after it was measured cannot exceed it either.
 ///
 /// # Errors
-/// [`Error::Io`] if the file cannot be opened or read, [`Error::Invalid`] if it is too large.
+/// [`Error::Io`] if the file cannot be opened or read, [`Error::Invalid`] if it is too large or not a
+/// regular file.
 pub fn read(path: &Path) -> Result<Vec<u8>> {
     let meta = fs::metadata(path).map_err(|e| Error::io(path, "read", e))?;
-    if meta.len() > MAX_FILE_BYTES {
+    if !meta.is_file() {
         return Err(Error::invalid(
             path,
             "",
-            format!(
-                "file is {} bytes, more than the limit of {MAX_FILE_BYTES}",
-                meta.len()
-            ),
-            "this is not a result file the guard knows; remove it",
+            "is not a regular file",
+            "result, baseline and report files must be plain files; remove it",
         ));
     }
-    fs::read(path).map_err(|e| Error::io(path, "read", e))
+    let too_large = |len: u64| {
+        Error::invalid(
+            path,
+            "",
+            format!("file is {len} bytes or more, more than the limit of {MAX_FILE_BYTES}"),
+            "this is not a result file the guard knows; remove it",
+        )
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    let file = fs::File::open(path).map_err(|e| Error::io(path, "read", e))?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, "read", e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// Parses JSON bytes into `T`; errors name the file, the field path and serde's description (which quotes
@@ -107,6 +126,61 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// An exclusive lock on a directory, held until it is dropped. It is an advisory `flock` on the directory
+/// itself (no lock file to clean up), released by the operating system when the process ends in any way,
+/// so a killed process never leaves a stale lock behind.
+#[derive(Debug)]
+pub struct DirLock {
+    _file: fs::File,
+}
+
+/// Takes [`DirLock`] on `dir` without waiting.
+///
+/// # Errors
+/// [`Error::Locked`] naming `dir` when another process holds the lock; [`Error::Io`] when the directory
+/// cannot be opened or locked.
+pub fn lock_dir(dir: &Path) -> Result<DirLock> {
+    // Unix can lock the directory itself; elsewhere a lock file in it stands in for it.
+    let file = if cfg!(unix) {
+        fs::File::open(dir)
+    } else {
+        fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join(".guard.lock"))
+    }
+    .map_err(|e| Error::io(dir, "open for locking", e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(DirLock { _file: file }),
+        Err(fs::TryLockError::WouldBlock) => Err(Error::Locked {
+            path: dir.to_path_buf(),
+        }),
+        Err(fs::TryLockError::Error(e)) => Err(Error::io(dir, "lock", e)),
+    }
+}
+
+/// Removes the temporary files [`write_atomic`] leaves in `dir` when its process is killed mid-write. Only
+/// call it while holding [`lock_dir`] on `dir` (another writer's temporary file is then impossible).
+///
+/// # Errors
+/// [`Error::Io`] when `dir` cannot be listed or a leftover cannot be removed.
+pub fn remove_leftover_temps(dir: &Path) -> Result<usize> {
+    let mut removed = 0;
+    for path in list_dir(dir)? {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let is_tmp = path.extension().is_some_and(|e| e == "tmp");
+        if name.starts_with(".guard-") && is_tmp && path.is_file() {
+            fs::remove_file(&path).map_err(|e| Error::io(&path, "remove", e))?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 /// Creates `dir` and its parents.
 ///
 /// # Errors
@@ -135,6 +209,35 @@ mod tests {
                 0o644
             );
         }
+    }
+
+    #[test]
+    fn a_locked_dir_cannot_be_locked_twice_until_released() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = lock_dir(dir.path()).unwrap();
+        let e = lock_dir(dir.path()).unwrap_err();
+        assert!(matches!(e, Error::Locked { .. }), "{e}");
+        assert!(
+            e.to_string().contains("another `guard baseline update`"),
+            "{e}"
+        );
+        drop(first);
+        lock_dir(dir.path()).unwrap();
+    }
+
+    #[test]
+    fn refuses_special_and_oversized_files() {
+        let e = read(Path::new("/dev/zero")).unwrap_err().to_string();
+        assert!(e.contains("/dev/zero: is not a regular file"), "{e}");
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("big.json");
+        fs::File::create(&p)
+            .unwrap()
+            .set_len(MAX_FILE_BYTES + 1)
+            .unwrap();
+        let e = read(&p).unwrap_err().to_string();
+        assert!(e.contains("more than the limit"), "{e}");
+        assert!(read(&dir.path().join("none.json")).is_err());
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::suite::Suite;
 /// The schema version of `thresholds.toml`.
 pub const VERSION: u32 = 1;
 
-const HINT: &str = "see the thresholds.toml section of guard/README.md";
+const HINT: &str = "fix it as the thresholds.toml section of guard/README.md describes";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -144,8 +144,13 @@ proptest! {
 
     #[test]
     fn report_parser(muts in prop::collection::vec(mutation(), 1..4)) {
-        let report = guard::report::Report::new("pr", vec![], vec![], None, vec![]);
-        let text = guard::report::json::render(&report);
-        let _ = guard::report::json::parse(&apply(text.as_bytes(), &muts), Path::new("r.json"));
+        // The JSON report snapshot: every status, suites, NumPy cells, notes (what `guard comment` reads).
+        let snap = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("src/report/snapshots/guard__report__json__tests__json_report.snap")).unwrap();
+        let text = snap.splitn(3, "---\n").nth(2).unwrap();
+        if let Ok(r) = guard::report::json::parse(&apply(text.as_bytes(), &muts), Path::new("r.json")) {
+            let body = guard::github::body::build(&guard::github::body::normalize(vec![r]), &guard::github::body::Footer::default());
+            prop_assert!(body.len() <= guard::report::markdown::MAX_CHARS);
+        }
     }
 }

@@ -1,12 +1,17 @@
-//! Checking the full matrix (26 ops × 4 backends × 5 sizes, both suites) from existing results: a
-//! measurement, printed (run with `--nocapture` to see it), not an assertion on time.
+//! Checking the full matrix (26 ops × 4 backends × 5 sizes, both suites) from existing results, and a
+//! synthetic tree of any size: measurements, printed (run with `--nocapture` to see them), not assertions
+//! on time; the markdown report must fit GitHub's comment limit at any size.
+//!
+//! `GUARD_SCALE_N=50000 GUARD_SCALE_DIR=/tmp/scale cargo test -p guard --release --test scale synthetic`
+//! builds a tree of 50,000 benchmarks per suite and keeps it in `/tmp/scale` for measuring the release
+//! binary with `/usr/bin/time -v` (docs/RELIABILITY.md).
 
 mod common;
 
 use std::fs;
 use std::time::Instant;
 
-use common::{Sandbox, FIXTURES};
+use common::{synth, Sandbox, FIXTURES};
 
 const OPS: [&str; 26] = [
     "add",
@@ -114,4 +119,48 @@ fn full_matrix_check_time() {
         md.stdout.len(),
         if cfg!(debug_assertions) { "debug" } else { "release" }
     );
+}
+
+#[test]
+fn synthetic_tree_with_every_benchmark_regressed() {
+    let n: usize = std::env::var("GUARD_SCALE_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2_000);
+    let s = Sandbox::new("gungraun-identical");
+    let start = Instant::now();
+    synth::results(&s.path("target"), n, n, 100, 1.0);
+    s.update();
+    synth::results(&s.path("target"), n, n, 100, 1.5);
+    let setup = start.elapsed();
+    let start = Instant::now();
+    let md = s.run(&["check", "--no-bench", "--format", "markdown"]);
+    let elapsed = start.elapsed();
+    assert_eq!(md.code, 1, "{}", md.stderr);
+    assert!(md.stdout.len() <= 65_536, "{}", md.stdout.len());
+    assert!(
+        md.stdout
+            .starts_with(&format!("## ❌ guard FAIL: {n} regressions")),
+        "{}",
+        &md.stdout[..200.min(md.stdout.len())]
+    );
+    assert!(md.stdout.contains("more regressions not shown"));
+    eprintln!(
+        "synthetic tree, {n} benchmarks per suite (100 samples each), all regressed: check --no-bench \
+         --format markdown {:.3} s, {} bytes (setup {:.1} s); this build: {}",
+        elapsed.as_secs_f64(),
+        md.stdout.len(),
+        setup.as_secs_f64(),
+        if cfg!(debug_assertions) { "debug" } else { "release" }
+    );
+    if let Ok(keep) = std::env::var("GUARD_SCALE_DIR") {
+        let keep = std::path::Path::new(&keep);
+        if keep.exists() {
+            fs::remove_dir_all(keep).unwrap();
+        }
+        // Moving is instant on the same file system; the temporary directory then has nothing to delete.
+        if fs::rename(s.dir.path(), keep).is_err() {
+            common::copy_dir(s.dir.path(), keep);
+        }
+    }
 }

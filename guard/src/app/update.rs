@@ -29,6 +29,15 @@ pub fn update(args: &UpdateArgs) -> Result<String> {
         Thresholds::default()
     };
     fsio::create_dir_all(&common.baselines)?;
+    // Two updates at once would each merge into the file the other is replacing: the second one refuses.
+    let _lock = fsio::lock_dir(&common.baselines)?;
+    let leftovers = fsio::remove_leftover_temps(&common.baselines)?;
+    if leftovers > 0 {
+        say(&format!(
+            "removed {leftovers} temporary file(s) left in {} by an interrupted update",
+            common.baselines.display()
+        ));
+    }
     let runner = Runner {
         profile: common.profile,
         target_dir: common.target_dir.clone(),

@@ -111,6 +111,46 @@ fn entry(suite: Suite, id: &str, status: Status, gate: bool, threshold: Option<f
     }
 }
 
+/// The entry of one current result, the skeleton both suites share: `New` when the benchmark is not in the
+/// baseline (`in_baseline` false), otherwise `Incomparable` when the environments differ, else the verdict of [`judge`]
+/// for the change of the gated metric from `base` to `current`. The suites add their own details.
+fn verdict_entry(
+    ctx: (&Thresholds, Suite, Date),
+    id: &str,
+    (in_baseline, base): (bool, Option<f64>),
+    current: Option<f64>,
+    comparable: bool,
+    clear: (bool, bool),
+) -> Entry {
+    let (thresholds, suite, _) = ctx;
+    let rule = thresholds.rule(suite, id);
+    let mut e = entry(
+        suite,
+        id,
+        Status::New,
+        rule.gate,
+        Some(rule.max_regression_pct),
+    );
+    e.current = current;
+    if !in_baseline {
+        return e;
+    }
+    let change = match (base, current) {
+        (Some(b), Some(c)) => change_pct(b, c),
+        _ => None,
+    };
+    let (status, note) = if comparable {
+        judge(ctx, id, rule, change, clear)
+    } else {
+        (Status::Incomparable, None)
+    };
+    e.status = status;
+    e.baseline = base;
+    e.change_pct = change;
+    e.note = note;
+    e
+}
+
 /// Compares instruction counts (gate on `Ir`; other events are attached as secondary metrics).
 /// With `comparable == false` every benchmark present on both sides is `incomparable`.
 #[must_use]
@@ -126,61 +166,32 @@ pub fn instructions(
     let mut seen = BTreeSet::new();
     for cur in current {
         seen.insert(cur.id.as_str());
-        let rule = thresholds.rule(suite, &cur.id);
-        let cur_ir = cur.metrics.get("Ir").copied();
-        let Some(base) = baseline.get(&cur.id) else {
-            let mut e = entry(
-                suite,
-                &cur.id,
-                Status::New,
-                rule.gate,
-                Some(rule.max_regression_pct),
-            );
-            e.current = cur_ir;
-            out.push(e);
-            continue;
-        };
-        let base_ir = base.get("Ir").copied();
-        let change = match (base_ir, cur_ir) {
-            (Some(b), Some(c)) => change_pct(b, c),
-            _ => None,
-        };
-        let (status, note) = if comparable {
-            judge(
-                (thresholds, suite, today),
-                &cur.id,
-                rule,
-                change,
-                (true, true),
-            )
-        } else {
-            (Status::Incomparable, None)
-        };
-        let mut e = entry(
-            suite,
+        let base = baseline.get(&cur.id);
+        // Instruction counts are deterministic: every change is "statistically clear".
+        let mut e = verdict_entry(
+            (thresholds, suite, today),
             &cur.id,
-            status,
-            rule.gate,
-            Some(rule.max_regression_pct),
+            (base.is_some(), base.and_then(|b| b.get("Ir").copied())),
+            cur.metrics.get("Ir").copied(),
+            comparable,
+            (true, true),
         );
-        e.baseline = base_ir;
-        e.current = cur_ir;
-        e.change_pct = change;
-        e.note = note;
-        e.other_metrics = cur
-            .metrics
-            .iter()
-            .filter(|(k, _)| k.as_str() != "Ir")
-            .map(|(k, &c)| {
-                let b = base.get(k).copied();
-                OtherMetric {
-                    name: k.clone(),
-                    baseline: b,
-                    current: Some(c),
-                    change_pct: b.and_then(|b| change_pct(b, c)),
-                }
-            })
-            .collect();
+        if let Some(base) = base {
+            e.other_metrics = cur
+                .metrics
+                .iter()
+                .filter(|(k, _)| k.as_str() != "Ir")
+                .map(|(k, &c)| {
+                    let b = base.get(k).copied();
+                    OtherMetric {
+                        name: k.clone(),
+                        baseline: b,
+                        current: Some(c),
+                        change_pct: b.and_then(|b| change_pct(b, c)),
+                    }
+                })
+                .collect();
+        }
         out.push(e);
     }
     missing(
@@ -209,63 +220,46 @@ pub fn wall(
     let mut seen = BTreeSet::new();
     for cur in current {
         seen.insert(cur.id.as_str());
-        let rule = thresholds.rule(suite, &cur.id);
-        let Some(base) = baseline.get(&cur.id) else {
-            let mut e = entry(
-                suite,
-                &cur.id,
-                Status::New,
-                rule.gate,
-                Some(rule.max_regression_pct),
-            );
-            e.current = Some(cur.median_ns);
-            out.push(e);
-            continue;
-        };
-        let change = change_pct(base.median_ns, cur.median_ns);
-        let enough = base.samples_ns.len() >= noise.min_samples as usize
-            && cur.samples_ns.len() >= noise.min_samples as usize;
-        let p_up = stats::mann_whitney_greater(&base.samples_ns, &cur.samples_ns);
-        let p_down = stats::mann_whitney_greater(&cur.samples_ns, &base.samples_ns);
-        let (clear_up, clear_down) = (enough && p_up < noise.alpha, enough && p_down < noise.alpha);
-        let (status, mut note) = if comparable {
-            judge(
-                (thresholds, suite, today),
-                &cur.id,
-                rule,
-                change,
-                (clear_up, clear_down),
-            )
-        } else {
-            (Status::Incomparable, None)
-        };
-        let beyond = change.is_some_and(|c| c.abs() > rule.max_regression_pct);
-        if status == Status::Pass && beyond {
-            note = Some(if enough {
-                format!("within noise (p = {:.2})", p_up.min(p_down))
+        let base = baseline.get(&cur.id);
+        // (enough samples, p slower, p faster), only with a baseline.
+        let test = base.map(|base| {
+            let enough = base.samples_ns.len() >= noise.min_samples as usize
+                && cur.samples_ns.len() >= noise.min_samples as usize;
+            let p_up = stats::mann_whitney_greater(&base.samples_ns, &cur.samples_ns);
+            let p_down = stats::mann_whitney_greater(&cur.samples_ns, &base.samples_ns);
+            (enough, p_up, p_down)
+        });
+        let clear = test.map_or((false, false), |(enough, p_up, p_down)| {
+            (enough && p_up < noise.alpha, enough && p_down < noise.alpha)
+        });
+        let mut e = verdict_entry(
+            (thresholds, suite, today),
+            &cur.id,
+            (base.is_some(), base.map(|b| b.median_ns)),
+            Some(cur.median_ns),
+            comparable,
+            clear,
+        );
+        if let Some((enough, p_up, p_down)) = test {
+            let beyond = e
+                .change_pct
+                .is_some_and(|c| c.abs() > e.threshold.unwrap_or(0.0));
+            if e.status == Status::Pass && beyond {
+                e.note = Some(if enough {
+                    format!("within noise (p = {:.2})", p_up.min(p_down))
+                } else {
+                    format!(
+                        "too few samples to tell (need {} per side)",
+                        noise.min_samples
+                    )
+                });
+            }
+            e.p_value = Some(if e.change_pct.unwrap_or(0.0) >= 0.0 {
+                p_up
             } else {
-                format!(
-                    "too few samples to tell (need {} per side)",
-                    noise.min_samples
-                )
+                p_down
             });
         }
-        let mut e = entry(
-            suite,
-            &cur.id,
-            status,
-            rule.gate,
-            Some(rule.max_regression_pct),
-        );
-        e.baseline = Some(base.median_ns);
-        e.current = Some(cur.median_ns);
-        e.change_pct = change;
-        e.p_value = Some(if change.unwrap_or(0.0) >= 0.0 {
-            p_up
-        } else {
-            p_down
-        });
-        e.note = note;
         out.push(e);
     }
     missing(

@@ -102,7 +102,7 @@ pub fn check_sha(sha: &str) -> Result<String> {
         Err(Error::new(
             ErrorKind::Config,
             format!(
-                "--head-sha {:?}: expected a full commit id (40 hex digits)",
+                "--head-sha {:?}: expected a full commit id (40 hex digits); pass the full SHA, e.g. from `git rev-parse HEAD`",
                 sha.chars().take(80).collect::<String>()
             ),
         ))

@@ -151,6 +151,65 @@ fn numpy_section(n: &NumpyGate) -> String {
     s
 }
 
+/// The suites, their differences and the notes take at most `budget / HEAD_SHARE` bytes: they come from the
+/// report (untrusted in `guard comment`) and are not bounded in number.
+const HEAD_SHARE: usize = 4;
+
+/// The lines under the verdict: one per suite, its fingerprint differences, the notes (each escaped).
+fn header_lines(report: &Report) -> Vec<String> {
+    let mut lines = Vec::new();
+    for s in &report.suites {
+        let state = match s.state {
+            SuiteState::Checked => "checked",
+            SuiteState::Skipped => "skipped",
+            SuiteState::Incomparable => "⚠️ incomparable",
+            SuiteState::NoBaseline => "no baseline",
+        };
+        let mut line = format!("- **{}** ({}): {state}", s.suite, escape(&report.profile));
+        if let Some(f) = &s.baseline_file {
+            let f = code_span_text(f);
+            if s.state == SuiteState::NoBaseline {
+                let _ = write!(line, " (`{f}` not found)");
+            } else {
+                let _ = write!(line, " against `{f}`");
+            }
+        }
+        if let Some(m) = &s.message {
+            let _ = write!(line, " — {}", escape(m));
+        }
+        line.push('\n');
+        lines.push(line);
+        for d in &s.differences {
+            lines.push(format!("  - {}\n", escape(d)));
+        }
+    }
+    for note in &report.notes {
+        lines.push(format!("- note: {}\n", escape(note)));
+    }
+    lines
+}
+
+/// `verdict` followed by as many of `lines` as fit in `room` bytes, then a note saying how many were left
+/// out, then a blank line. The verdict is always kept whole.
+fn bounded_head(verdict: String, lines: &[String], room: usize) -> String {
+    let mut head = verdict;
+    let limit = head.len() + room;
+    for (i, line) in lines.iter().enumerate() {
+        if head.len() + line.len() + 120 > limit {
+            let _ = writeln!(
+                head,
+                "- *… {} more suite, difference or note lines not shown to stay under GitHub's comment limit; \
+                 see the JSON report.*",
+                lines.len() - i
+            );
+            break;
+        }
+        head.push_str(line);
+    }
+    head.push('\n');
+    head
+}
+
 /// Renders the report within `max_chars` bytes (use [`MAX_CHARS`] for GitHub).
 #[must_use]
 pub fn render_limited(report: &Report, max_chars: usize) -> String {
@@ -159,41 +218,8 @@ pub fn render_limited(report: &Report, max_chars: usize) -> String {
         Verdict::Pass => "✅",
         Verdict::Fail => "❌",
     };
-    let mut head = format!("## {verdict} guard {}\n\n", report.summary_line());
-    for s in &report.suites {
-        let state = match s.state {
-            SuiteState::Checked => "checked",
-            SuiteState::Skipped => "skipped",
-            SuiteState::Incomparable => "⚠️ incomparable",
-            SuiteState::NoBaseline => "no baseline",
-        };
-        let _ = write!(
-            head,
-            "- **{}** ({}): {state}",
-            s.suite,
-            escape(&report.profile)
-        );
-        if let Some(f) = &s.baseline_file {
-            let f = code_span_text(f);
-            if s.state == SuiteState::NoBaseline {
-                let _ = write!(head, " (`{f}` not found)");
-            } else {
-                let _ = write!(head, " against `{f}`");
-            }
-        }
-        if let Some(m) = &s.message {
-            let _ = write!(head, " — {}", escape(m));
-        }
-        head.push('\n');
-        for d in &s.differences {
-            let _ = writeln!(head, "  - {}", escape(d));
-        }
-    }
-    for note in &report.notes {
-        let _ = writeln!(head, "- note: {}", escape(note));
-    }
-    head.push('\n');
-
+    let head = format!("## {verdict} guard {}\n\n", report.summary_line());
+    let head = bounded_head(head, &header_lines(report), budget / HEAD_SHARE);
     let (attention, rest): (Vec<&Entry>, Vec<&Entry>) = report
         .entries
         .iter()
@@ -301,6 +327,33 @@ mod tests {
         ] {
             assert!(!s.contains(bad), "{bad:?} survived in {s:?}");
         }
+    }
+
+    #[test]
+    fn pathological_headers_stay_under_the_limit() {
+        let mut report = sample::huge(2_000);
+        let hostile = "|@x <details> ` # ".repeat(40);
+        report.profile.clone_from(&hostile);
+        for _ in 0..5_000 {
+            report.suites.push(crate::report::SuiteSummary {
+                suite: crate::suite::Suite::Instructions,
+                state: SuiteState::Incomparable,
+                baseline_file: Some("b.json".into()),
+                message: Some(hostile.clone()),
+                differences: vec![hostile.clone(); 20],
+            });
+        }
+        report.notes = vec![hostile.clone(); 50_000];
+        for max in [MAX_CHARS, 20_000, 4_000] {
+            let text = render_limited(&report, max);
+            assert!(text.len() <= max, "{max}: {}", text.len());
+            assert!(text.starts_with("## ❌ guard FAIL: "), "{}", &text[..80]);
+            assert!(text.contains("more suite, difference or note lines not shown"));
+            assert!(!text.contains("@x") && !text.contains("<details> "));
+        }
+        // The regressions table still gets most of the room.
+        let text = render(&report);
+        assert!(text.contains("### Regressions"), "{}", text.len());
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::time::SystemTime;
 
 use serde::Deserialize;
 
-use super::{finite_nonneg, is_stale, WallResult};
+use super::{check_id, finite_nonneg, is_stale, WallResult};
 use crate::error::{Error, Result};
 use crate::fsio;
 
@@ -62,9 +62,7 @@ pub fn parse(files: Files<'_>) -> Result<WallResult> {
     let bench: BenchmarkJson = fsio::parse_json(files.benchmark, &bench_path, HINT)?;
     let est: EstimatesJson = fsio::parse_json(files.estimates, &est_path, HINT)?;
     let sample: SampleJson = fsio::parse_json(files.sample, &sample_path, HINT)?;
-    if bench.full_id.is_empty() {
-        return Err(Error::invalid(&bench_path, "full_id", "is empty", HINT));
-    }
+    check_id(&bench.full_id, &bench_path, "full_id", HINT)?;
     let median_ns = finite_nonneg(
         est.median.point_estimate,
         &est_path,

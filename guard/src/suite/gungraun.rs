@@ -13,7 +13,7 @@ use std::time::SystemTime;
 use gungraun_summary::v7::{BenchmarkSummary, Metric, Tool, ToolMetricResults};
 use serde::Deserialize;
 
-use super::{finite_nonneg, is_stale, IrResult};
+use super::{check_id, finite_nonneg, is_stale, IrResult};
 use crate::error::{Error, Result};
 use crate::fsio;
 
@@ -62,6 +62,7 @@ pub fn parse(bytes: &[u8], path: &Path) -> Result<Option<IrResult>> {
         id.push('/');
         id.push_str(size_case(case));
     }
+    check_id(&id, path, "group/function_name/id", HINT)?;
     let Some(profile) = summary
         .profiles
         .0

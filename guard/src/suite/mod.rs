@@ -98,3 +98,35 @@ pub(crate) fn finite_nonneg(
         ))
     }
 }
+
+/// Longest benchmark id accepted, in bytes (real ids are a few dozen).
+pub const MAX_ID_BYTES: usize = 1_024;
+
+/// Checks a benchmark id read from a file: non-empty, at most [`MAX_ID_BYTES`], no control characters (NUL,
+/// line breaks, escapes). Ids come from the code under test; they are only compared, shown (escaped) and
+/// passed as one argument to `cargo bench -- --exact`, never used to build a path, but an id that cannot be
+/// shown on one line or passed as an argument is refused here with a message naming it.
+///
+/// # Errors
+/// [`crate::Error::Invalid`] naming `path`, `field` and the id (quoted, cut to 80 characters).
+pub(crate) fn check_id(id: &str, path: &Path, field: &str, hint: &str) -> crate::Result<()> {
+    let shown = || format!("{:?}", id.chars().take(80).collect::<String>());
+    let problem = if id.is_empty() {
+        "is empty".to_string()
+    } else if id.len() > MAX_ID_BYTES {
+        format!(
+            "id {}… is {} bytes long, more than {MAX_ID_BYTES}",
+            shown(),
+            id.len()
+        )
+    } else if let Some(c) = id.chars().find(|c| c.is_control()) {
+        format!(
+            "id {} contains the control character U+{:04X}; benchmark ids must be one line of printable text",
+            shown(),
+            u32::from(c)
+        )
+    } else {
+        return Ok(());
+    };
+    Err(crate::Error::invalid(path, field, problem, hint))
+}

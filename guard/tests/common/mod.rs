@@ -5,6 +5,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+pub mod synth;
+
 pub const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 
 pub fn copy_dir(from: &Path, to: &Path) {
@@ -64,20 +66,19 @@ impl Sandbox {
         self.dir.path().join(rel)
     }
 
-    pub fn run(&self, args: &[&str]) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_guard"))
-            .args(args)
+    /// The guard binary with `args`, run in the sandbox with the test environment.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_guard"));
+        cmd.args(args)
             .current_dir(self.dir.path())
             .env("NO_COLOR", "1")
             .env("GUARD_MACHINE_CLASS", "test-machine")
-            .env("GUARD_TODAY", "2026-06-01")
-            .output()
-            .unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+            .env("GUARD_TODAY", "2026-06-01");
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        output(&mut self.command(args))
     }
 
     /// `baseline update --no-bench`, asserting success.
@@ -131,6 +132,16 @@ impl Sandbox {
 
     pub fn write(&self, rel: &str, text: &str) {
         fs::write(self.path(rel), text).unwrap();
+    }
+}
+
+/// Runs a prepared command (see [`Sandbox::command`]).
+pub fn output(cmd: &mut Command) -> Run {
+    let out = cmd.output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
 
