@@ -53,6 +53,22 @@ fn category(labels: &[String], x: f64) -> String {
     labels.get(i as usize).cloned().unwrap_or_default()
 }
 
+/// plotters centres a rotated axis label on its tick, so half of it sits above the axis, under the bars: anchor
+/// rotated labels at their start instead, so they hang below the axis (each `<text>` is one line of the SVG).
+fn hang_rotated_labels(svg: &str) -> String {
+    svg.lines()
+        .map(|line| {
+            if line.starts_with("<text") && line.contains("transform=\"rotate(90,") {
+                line.replacen("text-anchor=\"middle\"", "text-anchor=\"start\"", 1)
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + if svg.ends_with('\n') { "\n" } else { "" }
+}
+
 fn err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
@@ -129,7 +145,7 @@ pub fn bars(
             .map_err(err)?;
         root.present().map_err(err)?;
     }
-    Ok(svg)
+    Ok(hang_rotated_labels(&svg))
 }
 
 /// Lines over snapshots (x = snapshot labels in order), one line per series with points.
