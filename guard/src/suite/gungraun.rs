@@ -13,7 +13,7 @@ use std::time::SystemTime;
 use gungraun_summary::v7::{BenchmarkSummary, Metric, Tool, ToolMetricResults};
 use serde::Deserialize;
 
-use super::{check_id, finite_nonneg, is_stale, IrResult};
+use super::{check_id, finite_nonneg, is_stale, map_parallel, IrResult};
 use crate::error::{Error, Result};
 use crate::fsio;
 
@@ -38,12 +38,164 @@ struct VersionProbe {
     version: String,
 }
 
+/// The part of a summary the guard uses, for the fast path: everything else (metadata, `parts`, the other
+/// events, `old` values) is skipped without being built. Unknown fields are ignored, as gungraun's own
+/// model does.
+#[derive(Deserialize)]
+struct LeanSummary {
+    version: String,
+    group: String,
+    function_name: String,
+    #[serde(default)]
+    id: Option<String>,
+    profiles: Vec<LeanProfile>,
+}
+
+#[derive(Deserialize)]
+struct LeanProfile {
+    tool: Tool,
+    data: LeanData,
+}
+
+#[derive(Deserialize)]
+struct LeanData {
+    total: LeanTotal,
+}
+
+#[derive(Deserialize)]
+struct LeanTotal {
+    metrics: LeanMetrics,
+}
+
+/// The kept events of a `metrics` object, in file order; the others are skipped unparsed.
+struct LeanMetrics(Vec<(&'static str, LeanValues)>);
+
+#[derive(Deserialize)]
+struct LeanValues {
+    values: NewOld,
+}
+
+/// `values`: like gungraun's model, `null` is refused and any JSON number is accepted (its `Metric` is a
+/// `u64` or an `f64`), so a value this reads is one the full model reads too.
+#[derive(Deserialize)]
+struct NewOld {
+    #[serde(default, deserialize_with = "number")]
+    new: Option<f64>,
+    #[serde(default, deserialize_with = "number")]
+    old: Option<f64>,
+}
+
+fn number<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<f64>, D::Error> {
+    f64::deserialize(d).map(Some)
+}
+
+/// A key of a `metrics` object: the index of a kept event, or `None` (read without allocating).
+struct KeptKey(Option<usize>);
+
+impl<'de> Deserialize<'de> for KeptKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visit;
+        impl serde::de::Visitor<'_> for Visit {
+            type Value = KeptKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an event name")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<KeptKey, E> {
+                Ok(KeptKey(KEPT_EVENTS.iter().position(|e| *e == v)))
+            }
+        }
+        d.deserialize_str(Visit)
+    }
+}
+
+impl<'de> Deserialize<'de> for LeanMetrics {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = LeanMetrics;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map of callgrind events")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<LeanMetrics, A::Error> {
+                let mut out = Vec::with_capacity(KEPT_EVENTS.len());
+                while let Some(KeptKey(key)) = map.next_key()? {
+                    if let Some(i) = key {
+                        out.push((KEPT_EVENTS[i], map.next_value::<LeanValues>()?));
+                    } else {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+                Ok(LeanMetrics(out))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
+}
+
+/// What [`parse`] takes from a summary, by either path: the id parts and the callgrind totals' `new` values of
+/// the kept events, in file order (`None`: no callgrind profile).
+struct Extracted {
+    group: String,
+    function_name: String,
+    id: Option<String>,
+    callgrind: Option<Vec<(String, f64)>>,
+}
+
 /// Parses one `summary.json`. Returns `None` for a summary without a callgrind profile (another tool).
+///
+/// A lean model of only the used fields is tried first (a summary is ~5 KB, most of it per-part metrics and
+/// events the guard does not show); when it cannot read the file, or the file is not one it can decide on
+/// alone, the file is parsed again with gungraun's full model, so that every error names the field as before.
 ///
 /// # Errors
 /// [`Error::Invalid`] naming the file and field when the JSON is not a version 7 summary or a value is not a
 /// finite non-negative number.
 pub fn parse(bytes: &[u8], path: &Path) -> Result<Option<IrResult>> {
+    let extracted = match lean(bytes) {
+        Some(e) => e,
+        None => full(bytes, path)?,
+    };
+    finish(extracted, path)
+}
+
+/// The fast path: `None` when the lean model does not read the file or its answer could differ from the full
+/// model's (another version, a duplicated kept event, a kept event with neither `new` nor `old`, a callgrind
+/// total that is `null` in gungraun's model).
+fn lean(bytes: &[u8]) -> Option<Extracted> {
+    let s: LeanSummary = serde_json::from_slice(bytes).ok()?;
+    if s.version != SCHEMA_VERSION {
+        return None;
+    }
+    let callgrind = match s.profiles.into_iter().find(|p| p.tool == Tool::Callgrind) {
+        None => None,
+        Some(p) => {
+            let mut kept = Vec::with_capacity(KEPT_EVENTS.len());
+            for (name, v) in p.data.total.metrics.0 {
+                if kept.iter().any(|(n, _): &(String, f64)| n == name) {
+                    return None;
+                }
+                match (v.values.new, v.values.old) {
+                    (Some(new), _) => kept.push((name.to_string(), new)),
+                    (None, Some(_)) => {}
+                    (None, None) => return None,
+                }
+            }
+            Some(kept)
+        }
+    };
+    Some(Extracted {
+        group: s.group,
+        function_name: s.function_name,
+        id: s.id,
+        callgrind,
+    })
+}
+
+/// The slow path with gungraun's full model, whose errors name the field.
+fn full(bytes: &[u8], path: &Path) -> Result<Extracted> {
     let probe: VersionProbe = fsio::parse_json(bytes, path, HINT)?;
     if probe.version != SCHEMA_VERSION {
         return Err(Error::invalid(
@@ -57,38 +209,56 @@ pub fn parse(bytes: &[u8], path: &Path) -> Result<Option<IrResult>> {
         ));
     }
     let summary: BenchmarkSummary = fsio::parse_json(bytes, path, HINT)?;
-    let mut id = format!("{}/{}", summary.group, summary.function_name);
-    if let Some(case) = &summary.id {
-        id.push('/');
-        id.push_str(size_case(case));
-    }
-    check_id(&id, path, "group/function_name/id", HINT)?;
-    let Some(profile) = summary
+    let callgrind = summary
         .profiles
         .0
         .iter()
         .find(|p| p.tool == Tool::Callgrind)
-    else {
-        return Ok(None);
-    };
-    let ToolMetricResults::Callgrind(results) = &profile.data.total.metrics else {
+        .and_then(|profile| match &profile.data.total.metrics {
+            ToolMetricResults::Callgrind(results) => Some(results),
+            _ => None,
+        })
+        .map(|results| {
+            let mut kept = Vec::new();
+            for (kind, result) in &results.0 {
+                let Ok(serde_json::Value::String(name)) = serde_json::to_value(kind) else {
+                    continue;
+                };
+                if !KEPT_EVENTS.contains(&name.as_str()) {
+                    continue;
+                }
+                let Some(value) = result.values.as_ref().left() else {
+                    continue;
+                };
+                let v = match *value {
+                    Metric::Int(i) => i as f64,
+                    Metric::Float(f) => f,
+                };
+                kept.push((name, v));
+            }
+            kept
+        });
+    Ok(Extracted {
+        group: summary.group,
+        function_name: summary.function_name,
+        id: summary.id,
+        callgrind,
+    })
+}
+
+/// The guard's own checks on what either path extracted.
+fn finish(e: Extracted, path: &Path) -> Result<Option<IrResult>> {
+    let mut id = format!("{}/{}", e.group, e.function_name);
+    if let Some(case) = &e.id {
+        id.push('/');
+        id.push_str(size_case(case));
+    }
+    check_id(&id, path, "group/function_name/id", HINT)?;
+    let Some(kept) = e.callgrind else {
         return Ok(None);
     };
     let mut metrics = BTreeMap::new();
-    for (kind, result) in &results.0 {
-        let Ok(serde_json::Value::String(name)) = serde_json::to_value(kind) else {
-            continue;
-        };
-        if !KEPT_EVENTS.contains(&name.as_str()) {
-            continue;
-        }
-        let Some(value) = result.values.as_ref().left() else {
-            continue;
-        };
-        let v = match *value {
-            Metric::Int(i) => i as f64,
-            Metric::Float(f) => f,
-        };
+    for (name, v) in kept {
         let field = format!("profiles.callgrind.total.metrics.{name}.values.new");
         metrics.insert(name, finite_nonneg(v, path, &field, HINT)?);
     }
@@ -120,15 +290,13 @@ pub fn read_dir(root: &Path, since: Option<SystemTime>) -> Result<Vec<IrResult>>
     }
     let mut files = Vec::new();
     find_summaries(root, &mut files, 0)?;
-    let mut out: Vec<(IrResult, PathBuf)> = Vec::new();
-    for file in files {
-        if is_stale(&file, since) {
-            continue;
-        }
-        if let Some(r) = parse(&fsio::read(&file)?, &file)? {
-            out.push((r, file));
-        }
-    }
+    files.retain(|file| !is_stale(file, since));
+    let parsed = map_parallel(&files, |file| parse(&fsio::read(file)?, file))?;
+    let mut out: Vec<(IrResult, PathBuf)> = parsed
+        .into_iter()
+        .zip(files)
+        .filter_map(|(r, file)| r.map(|r| (r, file)))
+        .collect();
     if out.is_empty() {
         let problem = if since.is_some() {
             "the bench run wrote no results here".to_string()
