@@ -367,6 +367,93 @@ mod tests {
         );
     }
 
+    fn fixture_summaries() -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files = Vec::new();
+        find_summaries(
+            Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures")),
+            &mut files,
+            0,
+        )
+        .unwrap();
+        assert!(files.len() >= 4, "{files:?}");
+        files
+            .into_iter()
+            .map(|f| {
+                let b = std::fs::read(&f).unwrap();
+                (f, b)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lean_and_full_models_agree_on_every_fixture() {
+        for (file, bytes) in fixture_summaries() {
+            let lean =
+                lean(&bytes).unwrap_or_else(|| panic!("lean model refused {}", file.display()));
+            let full = full(&bytes, &file).unwrap();
+            assert_eq!(lean.callgrind, full.callgrind, "{}", file.display());
+            assert_eq!(
+                (lean.group, lean.function_name, lean.id),
+                (full.group, full.function_name, full.id)
+            );
+        }
+    }
+
+    #[test]
+    fn lean_model_defers_to_the_full_model_when_unsure() {
+        let text = String::from_utf8(IDENTICAL.to_vec()).unwrap();
+        let ir = "\"Ir\":{\"change\":{\"diff_pct\":\"0\",\"factor\":\"1\"},\"values\":{\"new\":412";
+        assert!(text.contains(ir));
+        for (edit, error) in [
+            (
+                text.replace(ir, &ir.replace("412", "null")),
+                "must not be null",
+            ),
+            (
+                text.replace("\"version\":\"7\"", "\"version\":\"8\""),
+                "version: summary schema \"8\"",
+            ),
+            (
+                // In the callgrind total (the last occurrence), not in a part the lean model skips.
+                {
+                    let at = text.rfind("\"values\":{\"new\":412,\"old\":412}").unwrap();
+                    let mut t = text.clone();
+                    t.replace_range(at..at + 30, "\"values\":{\"new\":412,\"old\":null}");
+                    t
+                },
+                "must not be null",
+            ),
+        ] {
+            assert_ne!(edit, text);
+            assert!(lean(edit.as_bytes()).is_none());
+            let e = parse(edit.as_bytes(), Path::new("s.json"))
+                .unwrap_err()
+                .to_string();
+            assert!(e.starts_with("s.json: ") && e.contains(error), "{e}");
+        }
+        let mut dup = text.clone();
+        let at = dup.rfind(ir).unwrap();
+        dup.replace_range(at..at + ir.len(), &format!("{ir}}}}},{ir}"));
+        assert!(
+            lean(dup.as_bytes()).is_none(),
+            "a repeated event is left to the full model"
+        );
+        assert_eq!(
+            parse(dup.as_bytes(), Path::new("s.json")).unwrap(),
+            parse(IDENTICAL, Path::new("s.json")).unwrap()
+        );
+    }
+
+    #[test]
+    fn unknown_fields_are_ignored() {
+        let text = String::from_utf8(IDENTICAL.to_vec()).unwrap();
+        let more = text.replacen('{', "{\"from_a_later_gungraun\":[1,{\"x\":null}],", 1);
+        let r = parse(more.as_bytes(), Path::new("s.json"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(r.metrics["Ir"], 412.0);
+    }
+
     #[test]
     fn size_cases() {
         assert_eq!(size_case("n1000"), "1000");
