@@ -92,6 +92,23 @@ pub fn list_dir(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// Lists a directory's entries like [`list_dir`], each with whether it is a directory as [`is_real_dir`]
+/// decides (symbolic links are not followed), taken from the listing itself where the file system reports
+/// it: walking a result tree of 100,000 benchmarks then costs no `stat` per entry.
+///
+/// # Errors
+/// [`Error::Io`] if the directory cannot be listed.
+pub fn list_dir_typed(dir: &Path) -> Result<Vec<(PathBuf, bool)>> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, "list", e))? {
+        let entry = entry.map_err(|e| Error::io(dir, "list", e))?;
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        out.push((entry.path(), is_dir));
+    }
+    out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
 /// Whether `path` is a directory (symbolic links are not followed: result trees never need them).
 #[must_use]
 pub fn is_real_dir(path: &Path) -> bool {
@@ -229,6 +246,26 @@ mod tests {
         );
         drop(first);
         lock_dir(dir.path()).unwrap();
+    }
+
+    #[test]
+    fn typed_listing_agrees_with_is_real_dir() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("b")).unwrap();
+        fs::write(dir.path().join("a"), "x").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(dir.path().join("b"), dir.path().join("c")).unwrap();
+        let typed = list_dir_typed(dir.path()).unwrap();
+        let plain = list_dir(dir.path()).unwrap();
+        assert_eq!(typed.iter().map(|e| e.0.clone()).collect::<Vec<_>>(), plain);
+        for (path, is_dir) in &typed {
+            assert_eq!(*is_dir, is_real_dir(path), "{}", path.display());
+        }
+        assert_eq!(
+            typed.iter().filter(|e| e.1).count(),
+            1,
+            "only `b`, not the link `c`"
+        );
     }
 
     #[test]

@@ -176,8 +176,8 @@ fn find_new_dirs(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<()>
     if depth > 16 {
         return Ok(());
     }
-    for path in fsio::list_dir(dir)? {
-        if !fsio::is_real_dir(&path) {
+    for (path, is_dir) in fsio::list_dir_typed(dir)? {
+        if !is_dir {
             continue;
         }
         match path.file_name().and_then(|n| n.to_str()) {

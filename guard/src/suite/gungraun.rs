@@ -334,8 +334,8 @@ pub(crate) fn find_summaries(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -
     if depth > 16 {
         return Ok(());
     }
-    for path in fsio::list_dir(dir)? {
-        if fsio::is_real_dir(&path) {
+    for (path, is_dir) in fsio::list_dir_typed(dir)? {
+        if is_dir {
             find_summaries(&path, out, depth + 1)?;
         } else if path.file_name().is_some_and(|n| n == "summary.json") {
             out.push(path);
