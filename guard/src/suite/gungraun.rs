@@ -1,5 +1,6 @@
 //! gungraun 0.20 output: `<target>/gungraun/<package>/<bench>/<group>/<function>.<id>/summary.json`, written
-//! with `--save-summary=json` (schema version "7"), parsed with gungraun's own `gungraun-summary` model.
+//! with `--save-summary=json` (schema version "7"), parsed with a lean model of the used fields, and with
+//! gungraun's own `gungraun-summary` model whenever the lean one cannot decide (see [`parse`]).
 //!
 //! The id of a benchmark is `group/function[/case]`, taken as gungraun names them, except that a case named
 //! `n<digits>` is written as `<digits>`: gungraun case names must be Rust identifiers, so `#[bench::n1000]` is
