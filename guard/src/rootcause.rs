@@ -146,6 +146,13 @@ pub fn for_dir(id: &str, dir: &Path, root: Option<&str>) -> RootCause {
     rc
 }
 
+/// The one field of a `summary.json` read here besides what [`gungraun::parse`] reads (other fields ignored).
+#[derive(serde::Deserialize)]
+struct ProjectRoot {
+    #[serde(default)]
+    project_root: Option<String>,
+}
+
 /// Root causes for the benchmarks `ids` found under `gungraun_root` (normally `<target>/gungraun`), in id
 /// order. The project root is taken from each `summary.json` (`project_root`) to shorten paths.
 #[must_use]
@@ -157,22 +164,31 @@ pub fn collect(gungraun_root: &Path, ids: &BTreeSet<String>) -> Vec<RootCause> {
     if gungraun::find_summaries(gungraun_root, &mut summaries, 0).is_err() {
         return Vec::new();
     }
-    let mut out: BTreeMap<String, RootCause> = BTreeMap::new();
-    for file in summaries {
-        let Ok(bytes) = fsio::read(&file) else {
-            continue;
+    // Each summary is read and parsed on a reader thread; unreadable ones are skipped, as before.
+    let found = crate::suite::map_parallel(&summaries, |file| {
+        let Ok(bytes) = fsio::read(file) else {
+            return Ok(None);
         };
-        let Ok(Some(result)) = gungraun::parse(&bytes, &file) else {
-            continue;
+        let Ok(Some(result)) = gungraun::parse(&bytes, file) else {
+            return Ok(None);
         };
-        if !ids.contains(&result.id) || out.contains_key(&result.id) {
-            continue;
+        if !ids.contains(&result.id) {
+            return Ok(None);
         }
-        let root = serde_json::from_slice::<serde_json::Value>(&bytes)
+        let root = serde_json::from_slice::<ProjectRoot>(&bytes)
             .ok()
-            .and_then(|v| v["project_root"].as_str().map(str::to_string));
-        let Some(dir) = file.parent() else { continue };
-        out.insert(result.id.clone(), for_dir(&result.id, dir, root.as_deref()));
+            .and_then(|v| v.project_root);
+        let Some(dir) = file.parent() else {
+            return Ok(None);
+        };
+        let rc = for_dir(&result.id, dir, root.as_deref());
+        Ok(Some((result.id, rc)))
+    })
+    .unwrap_or_default();
+    let mut out: BTreeMap<String, RootCause> = BTreeMap::new();
+    // The first summary (in walk order) of an id wins, as when this was sequential.
+    for (id, rc) in found.into_iter().flatten() {
+        out.entry(id).or_insert(rc);
     }
     out.into_values().collect()
 }

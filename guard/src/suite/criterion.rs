@@ -8,7 +8,7 @@ use std::time::SystemTime;
 
 use serde::Deserialize;
 
-use super::{check_id, finite_nonneg, is_stale, WallResult};
+use super::{check_id, finite_nonneg, is_stale, map_parallel, WallResult};
 use crate::error::{Error, Result};
 use crate::fsio;
 
@@ -134,21 +134,18 @@ pub fn read_dir(root: &Path, since: Option<SystemTime>) -> Result<Vec<WallResult
     }
     let mut dirs = Vec::new();
     find_new_dirs(root, &mut dirs, 0)?;
-    let mut out: Vec<WallResult> = Vec::new();
-    for dir in dirs {
-        if is_stale(&dir.join("estimates.json"), since) {
-            continue;
-        }
+    dirs.retain(|dir| !is_stale(&dir.join("estimates.json"), since));
+    let mut out = map_parallel(&dirs, |dir| {
         let benchmark = fsio::read(&dir.join("benchmark.json"))?;
         let estimates = fsio::read(&dir.join("estimates.json"))?;
         let sample = fsio::read(&dir.join("sample.json"))?;
-        out.push(parse(Files {
-            dir: &dir,
+        parse(Files {
+            dir,
             benchmark: &benchmark,
             estimates: &estimates,
             sample: &sample,
-        })?);
-    }
+        })
+    })?;
     if out.is_empty() {
         let problem = if since.is_some() {
             "the bench run wrote no results here".to_string()
@@ -179,8 +176,8 @@ fn find_new_dirs(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<()>
     if depth > 16 {
         return Ok(());
     }
-    for path in fsio::list_dir(dir)? {
-        if !fsio::is_real_dir(&path) {
+    for (path, is_dir) in fsio::list_dir_typed(dir)? {
+        if !is_dir {
             continue;
         }
         match path.file_name().and_then(|n| n.to_str()) {

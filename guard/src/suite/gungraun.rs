@@ -1,5 +1,6 @@
 //! gungraun 0.20 output: `<target>/gungraun/<package>/<bench>/<group>/<function>.<id>/summary.json`, written
-//! with `--save-summary=json` (schema version "7"), parsed with gungraun's own `gungraun-summary` model.
+//! with `--save-summary=json` (schema version "7"), parsed with a lean model of the used fields, and with
+//! gungraun's own `gungraun-summary` model whenever the lean one cannot decide (see [`parse`]).
 //!
 //! The id of a benchmark is `group/function[/case]`, taken as gungraun names them, except that a case named
 //! `n<digits>` is written as `<digits>`: gungraun case names must be Rust identifiers, so `#[bench::n1000]` is
@@ -13,7 +14,7 @@ use std::time::SystemTime;
 use gungraun_summary::v7::{BenchmarkSummary, Metric, Tool, ToolMetricResults};
 use serde::Deserialize;
 
-use super::{check_id, finite_nonneg, is_stale, IrResult};
+use super::{check_id, finite_nonneg, is_stale, map_parallel, IrResult};
 use crate::error::{Error, Result};
 use crate::fsio;
 
@@ -38,12 +39,164 @@ struct VersionProbe {
     version: String,
 }
 
+/// The part of a summary the guard uses, for the fast path: everything else (metadata, `parts`, the other
+/// events, `old` values) is skipped without being built. Unknown fields are ignored, as gungraun's own
+/// model does.
+#[derive(Deserialize)]
+struct LeanSummary {
+    version: String,
+    group: String,
+    function_name: String,
+    #[serde(default)]
+    id: Option<String>,
+    profiles: Vec<LeanProfile>,
+}
+
+#[derive(Deserialize)]
+struct LeanProfile {
+    tool: Tool,
+    data: LeanData,
+}
+
+#[derive(Deserialize)]
+struct LeanData {
+    total: LeanTotal,
+}
+
+#[derive(Deserialize)]
+struct LeanTotal {
+    metrics: LeanMetrics,
+}
+
+/// The kept events of a `metrics` object, in file order; the others are skipped unparsed.
+struct LeanMetrics(Vec<(&'static str, LeanValues)>);
+
+#[derive(Deserialize)]
+struct LeanValues {
+    values: NewOld,
+}
+
+/// `values`: like gungraun's model, `null` is refused and any JSON number is accepted (its `Metric` is a
+/// `u64` or an `f64`), so a value this reads is one the full model reads too.
+#[derive(Deserialize)]
+struct NewOld {
+    #[serde(default, deserialize_with = "number")]
+    new: Option<f64>,
+    #[serde(default, deserialize_with = "number")]
+    old: Option<f64>,
+}
+
+fn number<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<f64>, D::Error> {
+    f64::deserialize(d).map(Some)
+}
+
+/// A key of a `metrics` object: the index of a kept event, or `None` (read without allocating).
+struct KeptKey(Option<usize>);
+
+impl<'de> Deserialize<'de> for KeptKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visit;
+        impl serde::de::Visitor<'_> for Visit {
+            type Value = KeptKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an event name")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<KeptKey, E> {
+                Ok(KeptKey(KEPT_EVENTS.iter().position(|e| *e == v)))
+            }
+        }
+        d.deserialize_str(Visit)
+    }
+}
+
+impl<'de> Deserialize<'de> for LeanMetrics {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = LeanMetrics;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map of callgrind events")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<LeanMetrics, A::Error> {
+                let mut out = Vec::with_capacity(KEPT_EVENTS.len());
+                while let Some(KeptKey(key)) = map.next_key()? {
+                    if let Some(i) = key {
+                        out.push((KEPT_EVENTS[i], map.next_value::<LeanValues>()?));
+                    } else {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+                Ok(LeanMetrics(out))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
+}
+
+/// What [`parse`] takes from a summary, by either path: the id parts and the callgrind totals' `new` values of
+/// the kept events, in file order (`None`: no callgrind profile).
+struct Extracted {
+    group: String,
+    function_name: String,
+    id: Option<String>,
+    callgrind: Option<Vec<(String, f64)>>,
+}
+
 /// Parses one `summary.json`. Returns `None` for a summary without a callgrind profile (another tool).
+///
+/// A lean model of only the used fields is tried first (a summary is ~5 KB, most of it per-part metrics and
+/// events the guard does not show); when it cannot read the file, or the file is not one it can decide on
+/// alone, the file is parsed again with gungraun's full model, so that every error names the field as before.
 ///
 /// # Errors
 /// [`Error::Invalid`] naming the file and field when the JSON is not a version 7 summary or a value is not a
 /// finite non-negative number.
 pub fn parse(bytes: &[u8], path: &Path) -> Result<Option<IrResult>> {
+    let extracted = match lean(bytes) {
+        Some(e) => e,
+        None => full(bytes, path)?,
+    };
+    finish(extracted, path)
+}
+
+/// The fast path: `None` when the lean model does not read the file or its answer could differ from the full
+/// model's (another version, a duplicated kept event, a kept event with neither `new` nor `old`, a callgrind
+/// total that is `null` in gungraun's model).
+fn lean(bytes: &[u8]) -> Option<Extracted> {
+    let s: LeanSummary = serde_json::from_slice(bytes).ok()?;
+    if s.version != SCHEMA_VERSION {
+        return None;
+    }
+    let callgrind = match s.profiles.into_iter().find(|p| p.tool == Tool::Callgrind) {
+        None => None,
+        Some(p) => {
+            let mut kept = Vec::with_capacity(KEPT_EVENTS.len());
+            for (name, v) in p.data.total.metrics.0 {
+                if kept.iter().any(|(n, _): &(String, f64)| n == name) {
+                    return None;
+                }
+                match (v.values.new, v.values.old) {
+                    (Some(new), _) => kept.push((name.to_string(), new)),
+                    (None, Some(_)) => {}
+                    (None, None) => return None,
+                }
+            }
+            Some(kept)
+        }
+    };
+    Some(Extracted {
+        group: s.group,
+        function_name: s.function_name,
+        id: s.id,
+        callgrind,
+    })
+}
+
+/// The slow path with gungraun's full model, whose errors name the field.
+fn full(bytes: &[u8], path: &Path) -> Result<Extracted> {
     let probe: VersionProbe = fsio::parse_json(bytes, path, HINT)?;
     if probe.version != SCHEMA_VERSION {
         return Err(Error::invalid(
@@ -57,38 +210,56 @@ pub fn parse(bytes: &[u8], path: &Path) -> Result<Option<IrResult>> {
         ));
     }
     let summary: BenchmarkSummary = fsio::parse_json(bytes, path, HINT)?;
-    let mut id = format!("{}/{}", summary.group, summary.function_name);
-    if let Some(case) = &summary.id {
-        id.push('/');
-        id.push_str(size_case(case));
-    }
-    check_id(&id, path, "group/function_name/id", HINT)?;
-    let Some(profile) = summary
+    let callgrind = summary
         .profiles
         .0
         .iter()
         .find(|p| p.tool == Tool::Callgrind)
-    else {
-        return Ok(None);
-    };
-    let ToolMetricResults::Callgrind(results) = &profile.data.total.metrics else {
+        .and_then(|profile| match &profile.data.total.metrics {
+            ToolMetricResults::Callgrind(results) => Some(results),
+            _ => None,
+        })
+        .map(|results| {
+            let mut kept = Vec::new();
+            for (kind, result) in &results.0 {
+                let Ok(serde_json::Value::String(name)) = serde_json::to_value(kind) else {
+                    continue;
+                };
+                if !KEPT_EVENTS.contains(&name.as_str()) {
+                    continue;
+                }
+                let Some(value) = result.values.as_ref().left() else {
+                    continue;
+                };
+                let v = match *value {
+                    Metric::Int(i) => i as f64,
+                    Metric::Float(f) => f,
+                };
+                kept.push((name, v));
+            }
+            kept
+        });
+    Ok(Extracted {
+        group: summary.group,
+        function_name: summary.function_name,
+        id: summary.id,
+        callgrind,
+    })
+}
+
+/// The guard's own checks on what either path extracted.
+fn finish(e: Extracted, path: &Path) -> Result<Option<IrResult>> {
+    let mut id = format!("{}/{}", e.group, e.function_name);
+    if let Some(case) = &e.id {
+        id.push('/');
+        id.push_str(size_case(case));
+    }
+    check_id(&id, path, "group/function_name/id", HINT)?;
+    let Some(kept) = e.callgrind else {
         return Ok(None);
     };
     let mut metrics = BTreeMap::new();
-    for (kind, result) in &results.0 {
-        let Ok(serde_json::Value::String(name)) = serde_json::to_value(kind) else {
-            continue;
-        };
-        if !KEPT_EVENTS.contains(&name.as_str()) {
-            continue;
-        }
-        let Some(value) = result.values.as_ref().left() else {
-            continue;
-        };
-        let v = match *value {
-            Metric::Int(i) => i as f64,
-            Metric::Float(f) => f,
-        };
+    for (name, v) in kept {
         let field = format!("profiles.callgrind.total.metrics.{name}.values.new");
         metrics.insert(name, finite_nonneg(v, path, &field, HINT)?);
     }
@@ -120,15 +291,13 @@ pub fn read_dir(root: &Path, since: Option<SystemTime>) -> Result<Vec<IrResult>>
     }
     let mut files = Vec::new();
     find_summaries(root, &mut files, 0)?;
-    let mut out: Vec<(IrResult, PathBuf)> = Vec::new();
-    for file in files {
-        if is_stale(&file, since) {
-            continue;
-        }
-        if let Some(r) = parse(&fsio::read(&file)?, &file)? {
-            out.push((r, file));
-        }
-    }
+    files.retain(|file| !is_stale(file, since));
+    let parsed = map_parallel(&files, |file| parse(&fsio::read(file)?, file))?;
+    let mut out: Vec<(IrResult, PathBuf)> = parsed
+        .into_iter()
+        .zip(files)
+        .filter_map(|(r, file)| r.map(|r| (r, file)))
+        .collect();
     if out.is_empty() {
         let problem = if since.is_some() {
             "the bench run wrote no results here".to_string()
@@ -166,8 +335,8 @@ pub(crate) fn find_summaries(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -
     if depth > 16 {
         return Ok(());
     }
-    for path in fsio::list_dir(dir)? {
-        if fsio::is_real_dir(&path) {
+    for (path, is_dir) in fsio::list_dir_typed(dir)? {
+        if is_dir {
             find_summaries(&path, out, depth + 1)?;
         } else if path.file_name().is_some_and(|n| n == "summary.json") {
             out.push(path);
@@ -197,6 +366,93 @@ mod tests {
             first_run.metrics["Ir"], 280.0,
             "a first run has only `new` values"
         );
+    }
+
+    fn fixture_summaries() -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files = Vec::new();
+        find_summaries(
+            Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures")),
+            &mut files,
+            0,
+        )
+        .unwrap();
+        assert!(files.len() >= 4, "{files:?}");
+        files
+            .into_iter()
+            .map(|f| {
+                let b = std::fs::read(&f).unwrap();
+                (f, b)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lean_and_full_models_agree_on_every_fixture() {
+        for (file, bytes) in fixture_summaries() {
+            let lean =
+                lean(&bytes).unwrap_or_else(|| panic!("lean model refused {}", file.display()));
+            let full = full(&bytes, &file).unwrap();
+            assert_eq!(lean.callgrind, full.callgrind, "{}", file.display());
+            assert_eq!(
+                (lean.group, lean.function_name, lean.id),
+                (full.group, full.function_name, full.id)
+            );
+        }
+    }
+
+    #[test]
+    fn lean_model_defers_to_the_full_model_when_unsure() {
+        let text = String::from_utf8(IDENTICAL.to_vec()).unwrap();
+        let ir = "\"Ir\":{\"change\":{\"diff_pct\":\"0\",\"factor\":\"1\"},\"values\":{\"new\":412";
+        assert!(text.contains(ir));
+        for (edit, error) in [
+            (
+                text.replace(ir, &ir.replace("412", "null")),
+                "must not be null",
+            ),
+            (
+                text.replace("\"version\":\"7\"", "\"version\":\"8\""),
+                "version: summary schema \"8\"",
+            ),
+            (
+                // In the callgrind total (the last occurrence), not in a part the lean model skips.
+                {
+                    let at = text.rfind("\"values\":{\"new\":412,\"old\":412}").unwrap();
+                    let mut t = text.clone();
+                    t.replace_range(at..at + 30, "\"values\":{\"new\":412,\"old\":null}");
+                    t
+                },
+                "must not be null",
+            ),
+        ] {
+            assert_ne!(edit, text);
+            assert!(lean(edit.as_bytes()).is_none());
+            let e = parse(edit.as_bytes(), Path::new("s.json"))
+                .unwrap_err()
+                .to_string();
+            assert!(e.starts_with("s.json: ") && e.contains(error), "{e}");
+        }
+        let mut dup = text.clone();
+        let at = dup.rfind(ir).unwrap();
+        dup.replace_range(at..at + ir.len(), &format!("{ir}}}}},{ir}"));
+        assert!(
+            lean(dup.as_bytes()).is_none(),
+            "a repeated event is left to the full model"
+        );
+        assert_eq!(
+            parse(dup.as_bytes(), Path::new("s.json")).unwrap(),
+            parse(IDENTICAL, Path::new("s.json")).unwrap()
+        );
+    }
+
+    #[test]
+    fn unknown_fields_are_ignored() {
+        let text = String::from_utf8(IDENTICAL.to_vec()).unwrap();
+        let more = text.replacen('{', "{\"from_a_later_gungraun\":[1,{\"x\":null}],", 1);
+        let r = parse(more.as_bytes(), Path::new("s.json"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(r.metrics["Ir"], 412.0);
     }
 
     #[test]

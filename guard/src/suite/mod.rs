@@ -70,6 +70,50 @@ pub struct IrResult {
     pub metrics: BTreeMap<String, f64>,
 }
 
+/// Most threads used to read result files: reading is a mix of system calls and JSON parsing, so a few
+/// threads help even on two cores, and more would only compete with the rest of the machine.
+const MAX_READERS: usize = 4;
+
+/// Applies `f` to every item on up to [`MAX_READERS`] scoped threads, each over one contiguous chunk, and
+/// returns the results in the order of `items`. On failure the error of the first failing item (in the order
+/// of `items`) is returned, whichever thread met it first, so the outcome does not depend on scheduling.
+///
+/// # Errors
+/// The first error `f` returns, in item order.
+pub(crate) fn map_parallel<T, R, F>(items: &[T], f: F) -> crate::Result<Vec<R>>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&T) -> crate::Result<R> + Sync,
+{
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .clamp(2, MAX_READERS);
+    if items.len() < 64 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    let parts: Vec<crate::Result<Vec<R>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<crate::Result<Vec<R>>>()))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|payload| std::panic::resume_unwind(payload))
+            })
+            .collect()
+    });
+    let mut out = Vec::with_capacity(items.len());
+    for part in parts {
+        out.extend(part?);
+    }
+    Ok(out)
+}
+
 /// Whether a result file was written before `since` (then it is left over from an earlier run).
 pub(crate) fn is_stale(path: &Path, since: Option<SystemTime>) -> bool {
     match since {
