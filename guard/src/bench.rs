@@ -43,16 +43,7 @@ impl Runner {
     /// # Errors
     /// [`Error::Command`] naming the command when cargo cannot start or fails.
     pub fn instructions(&self, runner: &Path) -> Result<SystemTime> {
-        self.cargo(
-            &[
-                "bench",
-                "--bench",
-                "instructions",
-                "--",
-                "--save-summary=json",
-            ],
-            &[("GUNGRAUN_RUNNER", runner.as_os_str())],
-        )
+        self.instructions_with(runner, &[])
     }
 
     /// `cargo bench --bench wall -- REGEX` (Criterion's filter is a regex on the id).
@@ -68,17 +59,19 @@ impl Runner {
     /// # Errors
     /// [`Error::Command`] naming the command when cargo cannot start or fails.
     pub fn instructions_filtered(&self, runner: &Path, filter: &str) -> Result<SystemTime> {
-        self.cargo(
-            &[
-                "bench",
-                "--bench",
-                "instructions",
-                "--",
-                "--save-summary=json",
-                filter,
-            ],
-            &[("GUNGRAUN_RUNNER", runner.as_os_str())],
-        )
+        self.instructions_with(runner, &[filter])
+    }
+
+    fn instructions_with(&self, runner: &Path, filters: &[&str]) -> Result<SystemTime> {
+        let mut args = vec![
+            "bench",
+            "--bench",
+            "instructions",
+            "--",
+            "--save-summary=json",
+        ];
+        args.extend_from_slice(filters);
+        self.cargo(&args, &[("GUNGRAUN_RUNNER", runner.as_os_str())])
     }
 
     /// stdout of `cargo bench --bench wall -- --list`.

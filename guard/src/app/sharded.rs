@@ -28,6 +28,25 @@ fn cost(suite: Suite, value: f64) -> f64 {
 }
 
 /// The balancing cost of each benchmark in the suite's baseline (empty without a baseline file).
+/// The results of `shard` among `results` (ids of the results and of the baseline decide the partition).
+fn in_shard<T>(
+    mut results: Vec<T>,
+    id: impl Fn(&T) -> &str,
+    cost: &BTreeMap<String, f64>,
+    shard: Shard,
+) -> Vec<T> {
+    let keep = shard::select(
+        results
+            .iter()
+            .map(&id)
+            .chain(cost.keys().map(String::as_str)),
+        cost,
+        shard,
+    );
+    results.retain(|x| keep.contains(id(x)));
+    results
+}
+
 fn costs(common: &Common, suite: Suite) -> Result<BTreeMap<String, f64>> {
     fn load<T: Values>(path: &std::path::Path, suite: Suite) -> Result<BTreeMap<String, f64>> {
         Ok(BaselineFile::<T>::load(path, suite)?
@@ -76,30 +95,18 @@ pub(crate) fn current(
     let target = &common.target_dir;
     if common.no_bench {
         return Ok(match suite {
-            Suite::Instructions => {
-                let mut r = gungraun::read_dir(&target.join("gungraun"), None)?;
-                let keep = shard::select(
-                    r.iter()
-                        .map(|x| x.id.as_str())
-                        .chain(cost.keys().map(String::as_str)),
-                    &cost,
-                    shard,
-                );
-                r.retain(|x| keep.contains(&x.id));
-                Current::Instructions(r)
-            }
-            Suite::Wall => {
-                let mut r = criterion::read_dir(&target.join("criterion"), None)?;
-                let keep = shard::select(
-                    r.iter()
-                        .map(|x| x.id.as_str())
-                        .chain(cost.keys().map(String::as_str)),
-                    &cost,
-                    shard,
-                );
-                r.retain(|x| keep.contains(&x.id));
-                Current::Wall(r)
-            }
+            Suite::Instructions => Current::Instructions(in_shard(
+                gungraun::read_dir(&target.join("gungraun"), None)?,
+                |x| x.id.as_str(),
+                &cost,
+                shard,
+            )),
+            Suite::Wall => Current::Wall(in_shard(
+                criterion::read_dir(&target.join("criterion"), None)?,
+                |x| x.id.as_str(),
+                &cost,
+                shard,
+            )),
         });
     }
     let since: SystemTime;
