@@ -27,26 +27,29 @@ fn cost(suite: Suite, value: f64) -> f64 {
     }
 }
 
-/// The balancing cost of each benchmark in the suite's baseline (empty without a baseline file).
-/// The results of `shard` among `results` (ids of the results and of the baseline decide the partition).
+/// The ids of `shard`: the partition is decided by `ids` together with the baseline's ids (`cost`), so every
+/// job of a matrix computes the same one whatever it found on disk.
+fn shard_ids<'a>(
+    ids: impl Iterator<Item = &'a str>,
+    cost: &'a BTreeMap<String, f64>,
+    shard: Shard,
+) -> BTreeSet<String> {
+    shard::select(ids.chain(cost.keys().map(String::as_str)), cost, shard)
+}
+
+/// The results of `shard` among `results`.
 fn in_shard<T>(
     mut results: Vec<T>,
     id: impl Fn(&T) -> &str,
     cost: &BTreeMap<String, f64>,
     shard: Shard,
 ) -> Vec<T> {
-    let keep = shard::select(
-        results
-            .iter()
-            .map(&id)
-            .chain(cost.keys().map(String::as_str)),
-        cost,
-        shard,
-    );
+    let keep = shard_ids(results.iter().map(&id), cost, shard);
     results.retain(|x| keep.contains(id(x)));
     results
 }
 
+/// The balancing cost of each benchmark in the suite's baseline (empty without a baseline file).
 fn costs(common: &Common, suite: Suite) -> Result<BTreeMap<String, f64>> {
     fn load<T: Values>(path: &std::path::Path, suite: Suite) -> Result<BTreeMap<String, f64>> {
         Ok(BaselineFile::<T>::load(path, suite)?
@@ -118,14 +121,7 @@ pub(crate) fn current(
             }
             let runner_path = tools::ensure_runner(target, &mut |m| say(m))?;
             let listed = shard::parse_gungraun_list(&runner.list_instructions(&runner_path)?);
-            keep = shard::select(
-                listed
-                    .iter()
-                    .map(String::as_str)
-                    .chain(cost.keys().map(String::as_str)),
-                &cost,
-                shard,
-            );
+            keep = shard_ids(listed.iter().map(String::as_str), &cost, shard);
             say(&format!(
                 "shard {shard}: {} of {} instruction-count benchmarks",
                 keep.len(),
@@ -138,14 +134,7 @@ pub(crate) fn current(
         }
         Suite::Wall => {
             let listed = shard::parse_criterion_list(&runner.list_wall()?);
-            keep = shard::select(
-                listed
-                    .iter()
-                    .map(String::as_str)
-                    .chain(cost.keys().map(String::as_str)),
-                &cost,
-                shard,
-            );
+            keep = shard_ids(listed.iter().map(String::as_str), &cost, shard);
             say(&format!(
                 "shard {shard}: {} of {} wall-clock benchmarks",
                 keep.len(),
