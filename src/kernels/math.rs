@@ -43,12 +43,17 @@ fn clamp_nan<S: Simd>(s: S, x: S::V, lo: f32, hi: f32) -> S::V {
 /// `(p, n)` with `exp(x) = p · 2^n` for `x` in `[EXP_LO, EXP_HI]` (clamped), NaN propagated through `p`.
 #[inline(always)]
 pub(crate) fn exp_parts<S: Simd>(s: S, x: S::V) -> (S::V, S::V) {
-    let x = clamp_nan(s, x, EXP_LO, EXP_HI);
+    let (r, n) = reduce(s, clamp_nan(s, x, EXP_LO, EXP_HI));
+    (exp_poly(s, r), n)
+}
+
+/// `(r, n)` with `x = n·ln2 + r`, `|r| <= ln2/2` (Cody–Waite; `x` already within the exponent range).
+#[inline(always)]
+fn reduce<S: Simd>(s: S, x: S::V) -> (S::V, S::V) {
     let n = s.round(s.mul(x, s.splat(LOG2E)));
     // x - n·C1 is exact (n·C1 has at most 17 bits); fused where the hardware allows, else two roundings.
     let r = s.mul_add_fast(n, s.splat(-C1), x);
-    let r = s.mul_add_fast(n, s.splat(-C2), r);
-    (exp_poly(s, r), n)
+    (s.mul_add_fast(n, s.splat(-C2), r), n)
 }
 
 /// `e^r` for `|r| <= ln2/2` (Cephes `expf.c` polynomial, ~1 ulp).
@@ -158,10 +163,7 @@ pub(crate) fn swish<S: Simd>(s: S, x: S::V) -> S::V {
 pub(crate) fn tanh<S: Simd>(s: S, x: S::V) -> S::V {
     let ax = s.and(x, s.splat(f32::from_bits(0x7fff_ffff)));
     // NaN stays NaN (second operand of `min`).
-    let y = s.min(s.splat(FAST_HI), s.add(ax, ax));
-    let n = s.round(s.mul(y, s.splat(LOG2E)));
-    let r = s.mul_add_fast(n, s.splat(-C1), y);
-    let r = s.mul_add_fast(n, s.splat(-C2), r);
+    let (r, n) = reduce(s, s.min(s.splat(FAST_HI), s.add(ax, ax)));
     let t = s.pow2i(n);
     let m = s.mul_add_fast(expm1_poly(s, r), t, s.sub(t, s.splat(1.0)));
     let th = s.div(m, s.add(m, s.splat(2.0)));
