@@ -6,7 +6,7 @@
 
 use crate::dispatch::Kernels;
 use crate::kernels::elementwise::{Func, MapOp};
-use crate::kernels::reduction::{ExtremeKind, ExtremeOp, SumKind, SumOp};
+use crate::kernels::reduction::{ArgExtremeOp, ExtremeKind, ExtremeOp, SumKind, SumOp};
 use crate::kernels::softmax::SoftmaxOp;
 use crate::Error;
 
@@ -209,17 +209,23 @@ impl Kernels {
         })
     }
 
-    fn extreme(
-        self,
-        kind: ExtremeKind,
-        op: &'static str,
-        a: &[f32],
-    ) -> Result<crate::kernels::reduction::Extreme, Error> {
+    fn extreme(self, kind: ExtremeKind, op: &'static str, a: &[f32]) -> Result<f32, Error> {
         if a.is_empty() {
             return Err(Error::Empty { op });
         }
         Ok(self.dispatch(ExtremeOp {
             kind,
+            a: a.as_ptr(),
+            n: a.len(),
+        }))
+    }
+
+    fn arg_extreme(self, is_max: bool, op: &'static str, a: &[f32]) -> Result<usize, Error> {
+        if a.is_empty() {
+            return Err(Error::Empty { op });
+        }
+        Ok(self.dispatch(ArgExtremeOp {
+            is_max,
             a: a.as_ptr(),
             n: a.len(),
         }))
@@ -270,7 +276,7 @@ impl Kernels {
     #[must_use]
     pub fn norm_linf(&self, a: &[f32]) -> f32 {
         self.extreme(ExtremeKind::AbsMax, "norm_linf", a)
-            .map_or(0.0, |e| e.value)
+            .unwrap_or(0.0)
     }
 
     /// The largest element; NaN if any element is NaN (as NumPy's `max`).
@@ -285,7 +291,7 @@ impl Kernels {
     /// # Errors
     /// [`Error::Empty`] for an empty slice.
     pub fn max(&self, a: &[f32]) -> Result<f32, Error> {
-        self.extreme(ExtremeKind::Max, "max", a).map(|e| e.value)
+        self.extreme(ExtremeKind::Max, "max", a)
     }
 
     /// The smallest element; NaN if any element is NaN.
@@ -293,7 +299,7 @@ impl Kernels {
     /// # Errors
     /// [`Error::Empty`] for an empty slice.
     pub fn min(&self, a: &[f32]) -> Result<f32, Error> {
-        self.extreme(ExtremeKind::Min, "min", a).map(|e| e.value)
+        self.extreme(ExtremeKind::Min, "min", a)
     }
 
     /// Index of the first largest element, or of the first NaN (as NumPy's `argmax`).
@@ -307,8 +313,7 @@ impl Kernels {
     /// # Errors
     /// [`Error::Empty`] for an empty slice.
     pub fn argmax(&self, a: &[f32]) -> Result<usize, Error> {
-        self.extreme(ExtremeKind::ArgMax, "argmax", a)
-            .map(|e| e.index)
+        self.arg_extreme(true, "argmax", a)
     }
 
     /// Index of the first smallest element, or of the first NaN.
@@ -316,8 +321,7 @@ impl Kernels {
     /// # Errors
     /// [`Error::Empty`] for an empty slice.
     pub fn argmin(&self, a: &[f32]) -> Result<usize, Error> {
-        self.extreme(ExtremeKind::ArgMin, "argmin", a)
-            .map(|e| e.index)
+        self.arg_extreme(false, "argmin", a)
     }
 
     /// `out[i] = e^{a[i] - m} / Σ_j e^{a[j] - m}` with `m = max(a)`. NaN anywhere → every output NaN;

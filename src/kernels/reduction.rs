@@ -225,21 +225,56 @@ pub(crate) enum ExtremeKind {
     Max,
     Min,
     AbsMax,
-    ArgMax,
-    ArgMin,
 }
 
-/// Max / min / max-abs value, or the first index of the max / min (first NaN if any). `n >= 1`.
+/// Max / min / max-abs value of `a[..n]` (NaN if any is NaN). `n >= 1`.
 pub(crate) struct ExtremeOp {
     pub(crate) kind: ExtremeKind,
     pub(crate) a: *const f32,
     pub(crate) n: usize,
 }
 
-/// The result of an [`ExtremeOp`]: the extreme value and, for the arg-forms, its first index.
-pub(crate) struct Extreme {
-    pub(crate) value: f32,
-    pub(crate) index: usize,
+/// First index of the max (`is_max`) or min of `a[..n]` (first NaN if any). `n >= 1`. A separate op from
+/// [`ExtremeOp`] so that each gets its own entry point: sharing one made every `max`/`min` call pay the
+/// one-pass search's larger prologue (+15 instructions per call on AVX2).
+pub(crate) struct ArgExtremeOp {
+    pub(crate) is_max: bool,
+    pub(crate) a: *const f32,
+    pub(crate) n: usize,
+}
+
+/// The max (`is_max`) or min of `a[..n]`, NaN if any element is NaN. `n >= 1`.
+///
+/// # Safety
+/// `a` must be valid for reading `n >= 1` values.
+#[inline(always)]
+unsafe fn max_or_min<S: Simd>(s: S, a: *const f32, n: usize, is_max: bool) -> f32 {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        if is_max {
+            extreme(
+                s,
+                a,
+                n,
+                #[inline(always)]
+                |x, y| s.max(x, y),
+                max1,
+                #[inline(always)]
+                |x| x,
+            )
+        } else {
+            extreme(
+                s,
+                a,
+                n,
+                #[inline(always)]
+                |x, y| s.min(x, y),
+                min1,
+                #[inline(always)]
+                |x| x,
+            )
+        }
+    }
 }
 
 /// Elements per block of the one-pass arg search ([`arg_extreme`]), at least: large enough that the per-block
@@ -254,42 +289,16 @@ const ARG_BLOCK_MIN: usize = 2048;
 /// # Safety
 /// `a` must be valid for reading `n >= 1` values.
 #[inline(always)]
-unsafe fn arg_extreme<S: Simd>(s: S, a: *const f32, n: usize, is_max: bool) -> Extreme {
+unsafe fn arg_extreme<S: Simd>(s: S, a: *const f32, n: usize, is_max: bool) -> usize {
     // Blocks grow with `n` (at most ~32 of them) so the per-block overhead stays small at every size.
     let block = ARG_BLOCK_MIN.max((n / 32).next_multiple_of(64));
-    let mut best = Extreme {
-        value: 0.0,
-        index: 0,
-    };
+    // The extreme so far and the start of the first block that reached it.
+    let (mut best, mut best_block) = (0.0f32, 0usize);
     let mut start = 0;
     while start < n {
         let len = block.min(n - start);
         // SAFETY: `start + len <= n`.
-        let value = unsafe {
-            if is_max {
-                extreme(
-                    s,
-                    a.add(start),
-                    len,
-                    #[inline(always)]
-                    |x, y| s.max(x, y),
-                    max1,
-                    #[inline(always)]
-                    |x| x,
-                )
-            } else {
-                extreme(
-                    s,
-                    a.add(start),
-                    len,
-                    #[inline(always)]
-                    |x, y| s.min(x, y),
-                    min1,
-                    #[inline(always)]
-                    |x| x,
-                )
-            }
-        };
+        let value = unsafe { max_or_min(s, a.add(start), len, is_max) };
         if value.is_nan() {
             // SAFETY: `start + len <= n`. The block holds a NaN, so the search finds one; 0 is never used.
             let at = unsafe {
@@ -301,24 +310,18 @@ unsafe fn arg_extreme<S: Simd>(s: S, a: *const f32, n: usize, is_max: bool) -> E
                     |x| s.unord(x, x),
                 )
             };
-            return Extreme {
-                value,
-                index: start + at.unwrap_or(0),
-            };
+            return start + at.unwrap_or(0);
         }
         // Strict comparison: on a tie (including -0 vs +0) the earlier block keeps the first index.
-        if start == 0 || (is_max && value > best.value) || (!is_max && value < best.value) {
-            best = Extreme {
-                value,
-                index: start,
-            };
+        if start == 0 || (is_max && value > best) || (!is_max && value < best) {
+            (best, best_block) = (value, start);
         }
         start += len;
     }
-    let target = s.splat(best.value);
-    let from = best.index;
+    let target = s.splat(best);
+    let from = best_block;
     let len = block.min(n - from);
-    // SAFETY: `from + len <= n`. The block's extreme equals `best.value` and occurs in it (`eq` treats -0 and
+    // SAFETY: `from + len <= n`. The block's extreme equals `best` and occurs in it (`eq` treats -0 and
     // +0 alike, as the comparison above does), so the search finds it; 0 is never used.
     let at = unsafe {
         find_first(
@@ -329,56 +332,44 @@ unsafe fn arg_extreme<S: Simd>(s: S, a: *const f32, n: usize, is_max: bool) -> E
             |x| s.eq(x, target),
         )
     };
-    Extreme {
-        value: best.value,
-        index: from + at.unwrap_or(0),
-    }
+    from + at.unwrap_or(0)
 }
 
 impl Op for ExtremeOp {
-    type Output = Extreme;
+    type Output = f32;
 
     #[inline(always)]
-    fn run<S: Simd>(self, s: S) -> Extreme {
+    fn run<S: Simd>(self, s: S) -> f32 {
         let Self { kind, a, n } = self;
-        let abs = s.splat(f32::from_bits(0x7fff_ffff));
         // SAFETY: (every call) the safe API validated `n >= 1` and that `a` holds `n` values.
-        let value = unsafe {
+        unsafe {
             match kind {
-                ExtremeKind::ArgMax => return arg_extreme(s, a, n, true),
-                ExtremeKind::ArgMin => return arg_extreme(s, a, n, false),
-                ExtremeKind::Max => extreme(
-                    s,
-                    a,
-                    n,
-                    #[inline(always)]
-                    |x, y| s.max(x, y),
-                    max1,
-                    #[inline(always)]
-                    |x| x,
-                ),
-                ExtremeKind::Min => extreme(
-                    s,
-                    a,
-                    n,
-                    #[inline(always)]
-                    |x, y| s.min(x, y),
-                    min1,
-                    #[inline(always)]
-                    |x| x,
-                ),
-                ExtremeKind::AbsMax => extreme(
-                    s,
-                    a,
-                    n,
-                    #[inline(always)]
-                    |x, y| s.max(x, y),
-                    max1,
-                    #[inline(always)]
-                    |x| s.and(x, abs),
-                ),
+                ExtremeKind::Max => max_or_min(s, a, n, true),
+                ExtremeKind::Min => max_or_min(s, a, n, false),
+                ExtremeKind::AbsMax => {
+                    let abs = s.splat(f32::from_bits(0x7fff_ffff));
+                    extreme(
+                        s,
+                        a,
+                        n,
+                        #[inline(always)]
+                        |x, y| s.max(x, y),
+                        max1,
+                        #[inline(always)]
+                        |x| s.and(x, abs),
+                    )
+                }
             }
-        };
-        Extreme { value, index: 0 }
+        }
+    }
+}
+
+impl Op for ArgExtremeOp {
+    type Output = usize;
+
+    #[inline(always)]
+    fn run<S: Simd>(self, s: S) -> usize {
+        // SAFETY: the safe API validated `n >= 1` and that `a` holds `n` values.
+        unsafe { arg_extreme(s, self.a, self.n, self.is_max) }
     }
 }
