@@ -100,6 +100,34 @@ fn ieee_edges() {
 }
 
 #[test]
+fn gelu_table_interval_edges_and_signed_zero() {
+    // gelu looks up one table entry per unit interval k = round(|x|): probe 64 neighbouring values on each
+    // side of every switch point k ± 1/2 (including the round-half-to-even ties) and of every integer, both signs,
+    // up to the clamp at 14.5 and past it.
+    let mut xs = Vec::new();
+    for half_steps in 0..=32u16 {
+        let centre = f32::from(half_steps) * 0.5;
+        for step in -64i32..=64 {
+            let x = f32::from_bits(centre.to_bits().saturating_add_signed(step));
+            if x.is_finite() {
+                xs.extend([x, -x]);
+            }
+        }
+    }
+    for k in kernels() {
+        check_all(&k, &xs);
+        let mut out = [1.0f32; 2];
+        k.gelu(&[-0.0, 0.0], &mut out).unwrap();
+        assert_eq!(
+            (out[0].to_bits(), out[1].to_bits()),
+            ((-0.0f32).to_bits(), 0.0f32.to_bits()),
+            "{:?}: gelu(-0) must be -0 and gelu(+0) +0 (x·Φ(x)), got {out:?}",
+            k.backend()
+        );
+    }
+}
+
+#[test]
 fn backends_agree_within_bounds_on_long_inputs() {
     let xs = common::pseudo_random(100_003, 99, -30.0, 30.0);
     for k in kernels() {

@@ -3,12 +3,12 @@
 use super::Simd;
 use core::arch::x86_64::{
     __m256, __m256i, _mm256_add_epi32, _mm256_add_ps, _mm256_and_ps, _mm256_blendv_ps,
-    _mm256_castsi256_ps, _mm256_cmp_ps, _mm256_cvttps_epi32, _mm256_div_ps, _mm256_fmadd_ps,
-    _mm256_fmsub_ps, _mm256_loadu_ps, _mm256_loadu_si256, _mm256_maskload_ps, _mm256_maskstore_ps,
-    _mm256_max_ps, _mm256_min_ps, _mm256_movemask_ps, _mm256_mul_ps, _mm256_or_ps, _mm256_round_ps,
-    _mm256_set1_epi32, _mm256_set1_ps, _mm256_slli_epi32, _mm256_storeu_ps, _mm256_sub_ps,
-    _mm256_xor_ps, _CMP_EQ_OQ, _CMP_LT_OQ, _CMP_UNORD_Q, _MM_FROUND_NO_EXC,
-    _MM_FROUND_TO_NEAREST_INT,
+    _mm256_castps_si256, _mm256_castsi256_ps, _mm256_cmp_ps, _mm256_cvttps_epi32, _mm256_div_ps,
+    _mm256_fmadd_ps, _mm256_loadu_ps, _mm256_loadu_si256, _mm256_maskload_ps, _mm256_maskstore_ps,
+    _mm256_max_ps, _mm256_min_ps, _mm256_movemask_ps, _mm256_mul_ps, _mm256_or_ps,
+    _mm256_permutevar8x32_ps, _mm256_round_ps, _mm256_set1_epi32, _mm256_set1_ps,
+    _mm256_slli_epi32, _mm256_storeu_ps, _mm256_sub_ps, _CMP_EQ_OQ, _CMP_LT_OQ, _CMP_UNORD_Q,
+    _MM_FROUND_NO_EXC, _MM_FROUND_TO_NEAREST_INT,
 };
 
 /// Token proving AVX2 and FMA are available.
@@ -128,11 +128,6 @@ unsafe impl Simd for Avx2 {
         unsafe { _mm256_or_ps(a, b) }
     }
     #[inline(always)]
-    fn xor(self, a: __m256, b: __m256) -> __m256 {
-        // SAFETY: an `Avx2` token exists only when avx2+fma were detected.
-        unsafe { _mm256_xor_ps(a, b) }
-    }
-    #[inline(always)]
     fn round(self, a: __m256) -> __m256 {
         // SAFETY: an `Avx2` token exists only when avx2+fma were detected.
         unsafe { _mm256_round_ps::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(a) }
@@ -177,9 +172,14 @@ unsafe impl Simd for Avx2 {
         unsafe { _mm256_movemask_ps(m) as u32 }
     }
     #[inline(always)]
-    fn two_prod(self, a: __m256, b: __m256) -> (__m256, __m256) {
-        let p = self.mul(a, b);
-        // SAFETY: an `Avx2` token exists only when avx2+fma were detected.
-        (p, unsafe { _mm256_fmsub_ps(a, b, p) })
+    fn lookup16(self, table: &[f32; 16], idx: __m256) -> __m256 {
+        // SAFETY: avx2 detected; the two loads read the 16 values of `table`. `permutevar8x32` uses the index's
+        // low 3 bits; bit 3 (shifted into the sign bit) picks the upper half with `blendv`.
+        unsafe {
+            let i = _mm256_castps_si256(idx);
+            let lo = _mm256_permutevar8x32_ps(_mm256_loadu_ps(table.as_ptr()), i);
+            let hi = _mm256_permutevar8x32_ps(_mm256_loadu_ps(table.as_ptr().add(8)), i);
+            _mm256_blendv_ps(lo, hi, _mm256_castsi256_ps(_mm256_slli_epi32::<28>(i)))
+        }
     }
 }

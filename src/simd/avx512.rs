@@ -5,10 +5,10 @@ use super::Simd;
 use core::arch::x86_64::{
     __m512, __mmask16, _mm512_add_epi32, _mm512_add_ps, _mm512_and_si512, _mm512_castps_si512,
     _mm512_castsi512_ps, _mm512_cmp_ps_mask, _mm512_cvttps_epi32, _mm512_div_ps, _mm512_fmadd_ps,
-    _mm512_fmsub_ps, _mm512_loadu_ps, _mm512_mask_blend_ps, _mm512_mask_loadu_ps,
-    _mm512_mask_storeu_ps, _mm512_max_ps, _mm512_min_ps, _mm512_mul_ps, _mm512_or_si512,
-    _mm512_roundscale_ps, _mm512_set1_epi32, _mm512_set1_ps, _mm512_slli_epi32, _mm512_storeu_ps,
-    _mm512_sub_ps, _mm512_xor_si512, _CMP_EQ_OQ, _CMP_LT_OQ, _CMP_UNORD_Q, _MM_FROUND_NO_EXC,
+    _mm512_loadu_ps, _mm512_mask_blend_ps, _mm512_mask_loadu_ps, _mm512_mask_storeu_ps,
+    _mm512_max_ps, _mm512_min_ps, _mm512_mul_ps, _mm512_or_si512, _mm512_permutexvar_ps,
+    _mm512_roundscale_ps, _mm512_scalef_ps, _mm512_set1_epi32, _mm512_set1_ps, _mm512_slli_epi32,
+    _mm512_storeu_ps, _mm512_sub_ps, _CMP_EQ_OQ, _CMP_LT_OQ, _CMP_UNORD_Q, _MM_FROUND_NO_EXC,
     _MM_FROUND_TO_NEAREST_INT,
 };
 
@@ -128,16 +128,6 @@ unsafe impl Simd for Avx512 {
         }
     }
     #[inline(always)]
-    fn xor(self, a: __m512, b: __m512) -> __m512 {
-        // SAFETY: an `Avx512` token exists only when avx512f was detected.
-        unsafe {
-            _mm512_castsi512_ps(_mm512_xor_si512(
-                _mm512_castps_si512(a),
-                _mm512_castps_si512(b),
-            ))
-        }
-    }
-    #[inline(always)]
     fn round(self, a: __m512) -> __m512 {
         // SAFETY: an `Avx512` token exists only when avx512f was detected.
         unsafe { _mm512_roundscale_ps::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(a) }
@@ -182,9 +172,15 @@ unsafe impl Simd for Avx512 {
         u32::from(m)
     }
     #[inline(always)]
-    fn two_prod(self, a: __m512, b: __m512) -> (__m512, __m512) {
-        let p = self.mul(a, b);
-        // SAFETY: an `Avx512` token exists only when avx512f was detected.
-        (p, unsafe { _mm512_fmsub_ps(a, b, p) })
+    fn lookup16(self, table: &[f32; 16], idx: __m512) -> __m512 {
+        // SAFETY: avx512f detected; the load reads the 16 values of `table`; `permutexvar` uses the index's low
+        // 4 bits, so every lane picks an entry of the table.
+        unsafe { _mm512_permutexvar_ps(_mm512_castps_si512(idx), _mm512_loadu_ps(table.as_ptr())) }
+    }
+    #[inline(always)]
+    fn mul_pow2i(self, v: __m512, n: __m512) -> __m512 {
+        // SAFETY: avx512f detected. `scalef` is `v · 2^floor(n)` with one rounding, which for integral `n` in
+        // [-126, 127] is exactly `v · pow2i(n)`.
+        unsafe { _mm512_scalef_ps(v, n) }
     }
 }

@@ -109,8 +109,6 @@ pub(crate) unsafe trait Simd: Copy {
     fn and(self, a: Self::V, b: Self::V) -> Self::V;
     /// Bitwise or of the lanes' bit patterns.
     fn or(self, a: Self::V, b: Self::V) -> Self::V;
-    /// Bitwise xor of the lanes' bit patterns.
-    fn xor(self, a: Self::V, b: Self::V) -> Self::V;
     /// Round to nearest integer, ties to even (only for `|a| < 2^22`).
     fn round(self, a: Self::V) -> Self::V;
     /// `2^n` for integral `n` in `[-126, 127]`.
@@ -147,30 +145,27 @@ pub(crate) unsafe trait Simd: Copy {
         buf[1..Self::LANES].iter().fold(buf[0], |acc, &x| f(acc, x))
     }
 
-    /// `(hi, lo)` with `hi + lo == a * b` exactly (hi = the rounded product). Dekker's algorithm by default
-    /// (valid while `|a|, |b| < 2^100`); backends with FMA override it with `lo = fma(a, b, -hi)`.
+    /// Table lookup: lane `i` is `table[bits(idx[i]) & 15]`, the index being the low 4 bits of the lane's bit
+    /// pattern (callers pass `k + 1.5·2^23`, whose low mantissa bits are the integer `k`). Every bit pattern picks
+    /// an entry of `table`; memory outside it is never read.
+    /// Default: through a stack buffer, one scalar load per lane (backends with a lane permute override it).
     #[inline(always)]
-    fn two_prod(self, a: Self::V, b: Self::V) -> (Self::V, Self::V) {
-        let p = self.mul(a, b);
-        let (ah, al) = veltkamp_split(self, a);
-        let (bh, bl) = veltkamp_split(self, b);
-        let e = self.add(
-            self.add(
-                self.add(self.sub(self.mul(ah, bh), p), self.mul(ah, bl)),
-                self.mul(al, bh),
-            ),
-            self.mul(al, bl),
-        );
-        (p, e)
+    fn lookup16(self, table: &[f32; 16], idx: Self::V) -> Self::V {
+        let mut buf = [0.0f32; MAX_LANES];
+        // SAFETY: `buf` holds `MAX_LANES >= LANES` writable values.
+        unsafe { self.store(buf.as_mut_ptr(), idx) };
+        for v in &mut buf[..Self::LANES] {
+            *v = table[(v.to_bits() & 15) as usize];
+        }
+        // SAFETY: `buf` holds `MAX_LANES >= LANES` readable values.
+        unsafe { self.load(buf.as_ptr()) }
     }
-}
 
-/// Veltkamp's split of `x` into a 12-bit high part and the exact remainder (for Dekker's product).
-#[inline(always)]
-fn veltkamp_split<S: Simd>(s: S, x: S::V) -> (S::V, S::V) {
-    let t = s.mul(s.splat(4097.0), x);
-    let hi = s.sub(t, s.sub(t, x));
-    (hi, s.sub(x, hi))
+    /// `v · 2^n` for integral `n` in `[-126, 127]`, rounded once (the result may be subnormal).
+    #[inline(always)]
+    fn mul_pow2i(self, v: Self::V, n: Self::V) -> Self::V {
+        self.mul(v, self.pow2i(n))
+    }
 }
 
 /// Generates the one `#[target_feature]` entry point of a backend: it creates the token (sound because

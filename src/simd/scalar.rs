@@ -87,10 +87,6 @@ unsafe impl Simd for Scalar {
         f32::from_bits(a.to_bits() | b.to_bits())
     }
     #[inline(always)]
-    fn xor(self, a: f32, b: f32) -> f32 {
-        f32::from_bits(a.to_bits() ^ b.to_bits())
-    }
-    #[inline(always)]
     fn round(self, a: f32) -> f32 {
         // 1.5 * 2^23: adding it pushes the fraction bits out in round-to-nearest-even (valid for |a| < 2^22).
         const MAGIC: f32 = 12_582_912.0;

@@ -5,7 +5,7 @@ use core::arch::x86_64::{
     __m128, _mm_add_epi32, _mm_add_ps, _mm_and_ps, _mm_andnot_ps, _mm_castsi128_ps, _mm_cmpeq_ps,
     _mm_cmplt_ps, _mm_cmpunord_ps, _mm_cvtepi32_ps, _mm_cvtps_epi32, _mm_cvttps_epi32, _mm_div_ps,
     _mm_loadu_ps, _mm_max_ps, _mm_min_ps, _mm_movemask_ps, _mm_mul_ps, _mm_or_ps, _mm_set1_epi32,
-    _mm_set1_ps, _mm_slli_epi32, _mm_storeu_ps, _mm_sub_ps, _mm_xor_ps,
+    _mm_set1_ps, _mm_slli_epi32, _mm_storeu_ps, _mm_sub_ps,
 };
 
 /// Token proving SSE2 is available (always true on x86_64, still checked).
@@ -106,11 +106,6 @@ unsafe impl Simd for Sse2 {
     fn or(self, a: __m128, b: __m128) -> __m128 {
         // SAFETY: an `Sse2` token exists only when sse2 was detected.
         unsafe { _mm_or_ps(a, b) }
-    }
-    #[inline(always)]
-    fn xor(self, a: __m128, b: __m128) -> __m128 {
-        // SAFETY: an `Sse2` token exists only when sse2 was detected.
-        unsafe { _mm_xor_ps(a, b) }
     }
     #[inline(always)]
     fn round(self, a: __m128) -> __m128 {
