@@ -6,8 +6,10 @@ use crate::simd::Simd;
 
 /// Vectors per main-loop iteration (independent work that hides latency).
 const UNROLL: usize = 4;
-/// gelu's unroll: its body is long enough to hide its own latency, and four copies of it (with its table
-/// registers) spill on AVX2 (16 registers): measured 1.15 vs 1.28 ns/element (AVX2, 100,000), AVX-512 equal.
+/// gelu's unroll on vector backends: one vector's body is long enough to hide its own latency, and four copies
+/// of it (with its table registers) spill on AVX2's 16 registers: 1.15 vs 1.28 ns/element (AVX2, 100,000),
+/// AVX-512 equal. The scalar backend keeps [`UNROLL`]: one lane per iteration would be latency-bound (11.5 vs
+/// 5.7 ns/element).
 const GELU_UNROLL: usize = 1;
 
 /// `dst[i] = f(src_0[i], …, src_{K-1}[i])` for `i < n`.
@@ -240,6 +242,14 @@ impl Op for MapOp {
                     n,
                     #[inline(always)]
                     |[x]| math::tanh(s, x),
+                ),
+                Func::Gelu if S::LANES == 1 => map(
+                    s,
+                    [a],
+                    dst,
+                    n,
+                    #[inline(always)]
+                    |[x]| math::gelu(s, x),
                 ),
                 Func::Gelu => map_unrolled::<S, 1, GELU_UNROLL>(
                     s,
