@@ -86,7 +86,7 @@ fn expm1_poly<S: Simd>(s: S, r: S::V) -> S::V {
 pub(crate) fn scale<S: Simd>(s: S, v: S::V, n: S::V) -> S::V {
     let n1 = s.round(s.mul(n, s.splat(0.5)));
     let n2 = s.sub(n, n1);
-    s.mul(s.mul(v, s.pow2i(n1)), s.pow2i(n2))
+    s.mul_pow2i(s.mul_pow2i(v, n1), n2)
 }
 
 /// Below this (and above `FAST_HI`) `exp` needs the two-step `scale`; in between, `n ∈ [-126, 127]` and a
@@ -108,7 +108,7 @@ pub(crate) fn exp<S: Simd>(s: S, x: S::V) -> S::V {
     if any_outside(s, x, FAST_LO, FAST_HI) {
         scale(s, p, n)
     } else {
-        s.mul(p, s.pow2i(n))
+        s.mul_pow2i(p, n)
     }
 }
 
@@ -119,7 +119,7 @@ pub(crate) fn exp_nonpositive<S: Simd>(s: S, x: S::V) -> S::V {
     if s.mask_bits(s.lt(x, s.splat(FAST_LO))) != 0 {
         scale(s, p, n)
     } else {
-        s.mul(p, s.pow2i(n))
+        s.mul_pow2i(p, n)
     }
 }
 
@@ -134,7 +134,7 @@ fn logistic_times<S: Simd>(s: S, x: S::V, num: S::V) -> S::V {
     let neg = s.lt(x, s.splat(0.0));
     if s.mask_bits(s.lt(t, s.splat(FAST_LO))) == 0 {
         // Every lane has e^{-|x|} >= e^-87, a normal number: no split scaling needed.
-        let e = s.mul(p, s.pow2i(n));
+        let e = s.mul_pow2i(p, n);
         return s.div(s.select(neg, s.mul(num, e), num), s.add(one, e));
     }
     let d = s.add(one, scale(s, p, n));
