@@ -312,12 +312,6 @@ const GELU_BIAS: f32 = 100.0;
 /// `|x|` beyond which gelu is exactly `x` (x > 0) or rounds to -0 (x < 0): `14.5·Q(14.5) < 2^-150`.
 const GELU_CLAMP: f32 = 14.5;
 
-/// GELU, exact erf form: `x·Φ(x)`. With `a = |x|` and `m = x·Q(a)` (`Q` the upper normal tail):
-/// `gelu = m` for `x < 0` and `x - m` for `x >= 0`. `Q` comes from the [`GELU_C`] tables: interval
-/// `k = round(a)`, `δ = a - k` (exact), and `m = x·M_k·2^{N_k}·e^{-kδ + C_k(δ)}`. `kδ` is exact in f32 (`k` has
-/// at most 4 significant bits, `δ` at most 19 where `k` needs 4), so the exponent's only roundings are those of
-/// the small `C_k`; it is reduced Cody–Waite style like `exp`, and `x·M_k·e^r` is rounded once
-/// (`x·M + (x·M)·(e^r - 1)`). No division; the table lookups are one permute per coefficient on AVX-512.
 /// `e^r = 1 + r + r²·P(r)` on `|r| <= ln2/2` for gelu, one degree lower than [`expm1_poly`]'s: its error is
 /// 3.8e-9 relative, and gelu only needs `e^r - 1` to a few ulp (it is a correction to `x·M`). Fitted here
 /// (weighted least squares on relative error).
@@ -333,10 +327,11 @@ const ROUND_MAGIC: f32 = 12_582_912.0;
 
 /// GELU, exact erf form: `x·Φ(x)`. With `a = |x|` and `m = x·Q(a)` (`Q` the upper normal tail):
 /// `gelu = m` for `x < 0` and `x - m` for `x >= 0`. `Q` comes from the [`GELU_C`] tables: interval
-/// `k = round(a)`, `δ = a - k` (exact), and `m = x·M_k·2^{N_k}·e^{-kδ + C_k(δ)}`. `kδ` is exact in f32 (`k` has
-/// at most 4 significant bits, `δ` at most 19 where `k` needs 4), so the exponent's only roundings are those of
-/// the small `C_k`; it is reduced Cody–Waite style like `exp`, and `x·M_k·e^r` is rounded once
-/// (`x·M + (x·M)·(e^r - 1)`). No division; each table lookup is one permute on AVX-512.
+/// `k = round(a)`, `δ = a - k` (exact), and `m = x·M_k·2^{N_k}·e^{-kδ + C_k(δ)}`. `kδ` is exact in f32: for
+/// `a ∈ [2^e, 2^{e+1})`, `δ` is a multiple of `ulp(a) = 2^{e-23}` with `|δ| <= 1/2` (at most `22 - e` significant
+/// bits) and the integer `k <= 2^{e+1}` has at most `e + 1`, so the product fits in 23 bits. The exponent's only
+/// roundings are thus those of the small `C_k`; it is reduced Cody–Waite style like `exp`, and `x·M_k·e^r` is
+/// rounded once (`x·M + (x·M)·(e^r - 1)`). No division; each table lookup is one permute on AVX-512.
 #[inline(always)]
 pub(crate) fn gelu<S: Simd>(s: S, x: S::V) -> S::V {
     // NaN stays NaN; ±inf become ±14.5, where the result is already x (resp. -0).
