@@ -66,7 +66,7 @@ fn exp_poly<S: Simd>(s: S, r: S::V) -> S::V {
 /// relative accuracy as `r → 0`.
 #[inline(always)]
 fn expm1_poly<S: Simd>(s: S, r: S::V) -> S::V {
-    let p = poly(
+    expm1_with(
         s,
         r,
         [
@@ -77,8 +77,13 @@ fn expm1_poly<S: Simd>(s: S, r: S::V) -> S::V {
             1.666_666_5e-1,
             5.000_000_1e-1,
         ],
-    );
-    s.mul_add_fast(p, s.mul(r, r), r)
+    )
+}
+
+/// `e^r - 1 = r + r²·P(r)` with the coefficients `p` of `P` (highest degree first).
+#[inline(always)]
+fn expm1_with<S: Simd, const N: usize>(s: S, r: S::V, p: [f32; N]) -> S::V {
+    s.mul_add_fast(poly(s, r, p), s.mul(r, r), r)
 }
 
 /// `v · 2^n` for integral `n ∈ [-252, 254]`: two exact steps, one final rounding (which may be subnormal).
@@ -294,7 +299,7 @@ const GELU_BIAS: f32 = 100.0;
 /// `|x|` beyond which gelu is exactly `x` (x > 0) or rounds to -0 (x < 0): `14.5·Q(14.5) < 2^-150`.
 const GELU_CLAMP: f32 = 14.5;
 
-/// `e^r = 1 + r + r²·P(r)` on `|r| <= ln2/2` for gelu, one degree lower than [`expm1_poly`]'s: its error is
+/// `P` of `e^r = 1 + r + r²·P(r)` on `|r| <= ln2/2` for gelu, one degree lower than [`expm1_poly`]'s: its error is
 /// 3.8e-9 relative, and gelu only needs `e^r - 1` to a few ulp (it is a correction to `x·M`). Fitted here
 /// (weighted least squares on relative error).
 const GELU_EXP_P: [f32; 5] = [
@@ -338,7 +343,7 @@ pub(crate) fn gelu<S: Simd>(s: S, x: S::V) -> S::V {
     );
     // e^r - 1 = r + r²·P(r); x·M'·e^r (M' = GELU_M <= 2^100) in one fused step, then one multiply by
     // 2^{n2 - 100} (n2 - 100 in [-111, -89]), whose single rounding may land in the subnormal range.
-    let rq = s.mul_add_fast(poly(s, r, GELU_EXP_P), s.mul(r, r), r);
+    let rq = expm1_with(s, r, GELU_EXP_P);
     let mk = s.lookup16(&GELU_M, kb);
     let xm = s.mul(xc, mk);
     let m = s.mul_add_fast(xm, rq, xm);
