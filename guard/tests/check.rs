@@ -427,3 +427,19 @@ fn without_valgrind_the_instruction_suite_is_skipped_with_the_install_command() 
         "{stdout}"
     );
 }
+
+#[test]
+fn numpy_numbers_from_another_cpu_are_skipped_naming_both_cpus() {
+    let s = Sandbox::new("gungraun-identical");
+    s.update();
+    let r = common::output(
+        s.command(&["check", "--no-bench", "--suite", "wall"])
+            .env("GUARD_CPU_MODEL", "Intel(R) Xeon(R) Processor"),
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout.contains(r#"NumPy numbers were measured on "AMD EPYC", this machine is "Intel(R) Xeon(R) Processor""#),
+        "{}",
+        r.stdout
+    );
+}

@@ -9,6 +9,9 @@ pub mod synth;
 
 pub const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 
+/// `metadata.cpu.model_name` of `fixtures/numpy.json`, injected as this "host's" CPU model.
+pub const FIXTURE_CPU_MODEL: &str = "AMD EPYC";
+
 pub fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {
@@ -73,6 +76,8 @@ impl Sandbox {
             .current_dir(self.dir.path())
             .env("NO_COLOR", "1")
             .env("GUARD_MACHINE_CLASS", "test-machine")
+            // The CPU the NumPy fixture was measured on: the tests never depend on the host's CPU.
+            .env("GUARD_CPU_MODEL", FIXTURE_CPU_MODEL)
             .env("GUARD_TODAY", "2026-06-01");
         cmd
     }
