@@ -22,6 +22,44 @@ pub struct Runner {
     pub profile: Profile,
     /// Cargo target directory (exported as `CARGO_TARGET_DIR`).
     pub target_dir: PathBuf,
+    /// Where cargo runs: `None` for the current directory (the head); the base's worktree when measuring
+    /// the base.
+    pub workdir: Option<PathBuf>,
+}
+
+impl Runner {
+    /// A runner for the current directory.
+    #[must_use]
+    pub fn here(profile: Profile, target_dir: PathBuf) -> Self {
+        Self {
+            profile,
+            target_dir,
+            workdir: None,
+        }
+    }
+
+    /// `command` as a user would type it: the profile variable, and `cd DIR &&` for the base's worktree.
+    fn shown(&self, command: &str) -> String {
+        let cd = self
+            .workdir
+            .as_ref()
+            .map(|d| format!("cd {} && ", d.display()))
+            .unwrap_or_default();
+        format!("{cd}LANES_BENCH_PROFILE={} {command}", self.profile.name())
+    }
+
+    fn command(&self) -> Command {
+        let target =
+            std::path::absolute(&self.target_dir).unwrap_or_else(|_| self.target_dir.clone());
+        let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        cmd.env("LANES_BENCH_PROFILE", self.profile.name())
+            .env("CARGO_TARGET_DIR", &target)
+            .stdin(Stdio::null());
+        if let Some(dir) = &self.workdir {
+            cmd.current_dir(dir);
+        }
+        cmd
+    }
 }
 
 impl Runner {
@@ -91,17 +129,9 @@ impl Runner {
     }
 
     fn capture(&self, bench: &str, env: &[(&str, &std::ffi::OsStr)]) -> Result<String> {
-        let command_line = format!(
-            "LANES_BENCH_PROFILE={} cargo bench --bench {bench} -- --list",
-            self.profile.name()
-        );
-        let target =
-            std::path::absolute(&self.target_dir).unwrap_or_else(|_| self.target_dir.clone());
-        let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-        cmd.args(["bench", "--bench", bench, "--", "--list"])
-            .env("LANES_BENCH_PROFILE", self.profile.name())
-            .env("CARGO_TARGET_DIR", &target)
-            .stdin(Stdio::null());
+        let command_line = self.shown(&format!("cargo bench --bench {bench} -- --list"));
+        let mut cmd = self.command();
+        cmd.args(["bench", "--bench", bench, "--", "--list"]);
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -126,112 +156,138 @@ impl Runner {
     }
 
     fn cargo(&self, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Result<SystemTime> {
-        let command_line = format!(
-            "LANES_BENCH_PROFILE={} cargo {}",
-            self.profile.name(),
-            args.join(" ")
-        );
-        let target =
-            std::path::absolute(&self.target_dir).unwrap_or_else(|_| self.target_dir.clone());
-        let start = SystemTime::now();
-        let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-        cmd.args(args)
-            .env("LANES_BENCH_PROFILE", self.profile.name())
-            .env("CARGO_TARGET_DIR", &target)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        let command_line = self.shown(&format!("cargo {}", args.join(" ")));
+        let mut cmd = self.command();
+        cmd.args(args);
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let mut child = cmd.spawn().map_err(|e| Error::Command {
-            command: command_line.clone(),
-            problem: format!("could not start: {e}"),
-            hint: "is cargo on PATH?".into(),
-        })?;
-        let (tx, rx) = mpsc::channel::<String>();
-        let mut readers = Vec::new();
-        for pipe in [
-            child
-                .stdout
-                .take()
-                .map(|p| Box::new(p) as Box<dyn Read + Send>),
-            child
-                .stderr
-                .take()
-                .map(|p| Box::new(p) as Box<dyn Read + Send>),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            let tx = tx.clone();
-            readers.push(std::thread::spawn(move || {
-                for line in BufReader::new(pipe)
-                    .lines()
-                    .map_while(std::result::Result::ok)
-                {
-                    if tx.send(line).is_err() {
-                        break;
-                    }
-                }
-            }));
-        }
-        drop(tx);
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let pb = ProgressBar::new_spinner();
-            pb.set_style(
-                ProgressStyle::with_template("{spinner} {elapsed} [{pos} done] {msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-            );
-            pb.enable_steady_tick(Duration::from_millis(120));
-            pb.set_message(command_line.clone());
-            pb
-        });
-        let mut tail: VecDeque<String> = VecDeque::new();
-        for line in rx {
-            if let Some(pb) = &bar {
-                let t = line.trim();
-                // Criterion prints one `time:` line per finished benchmark; gungraun one `Instructions:` line.
-                if t.starts_with("time:") || t.contains(" time: ") || t.starts_with("Instructions:")
-                {
-                    pb.inc(1);
-                }
-                if !t.is_empty() {
-                    pb.set_message(t.chars().take(100).collect::<String>());
-                }
-            } else {
-                eprintln!("{line}");
-            }
-            if tail.len() == 20 {
-                tail.pop_front();
-            }
-            tail.push_back(line);
-        }
-        for r in readers {
-            let _ = r.join();
-        }
-        let status = child.wait().map_err(|e| Error::Command {
-            command: command_line.clone(),
-            problem: format!("could not be waited for: {e}"),
-            hint: String::new(),
-        })?;
-        if let Some(pb) = bar {
-            pb.finish_and_clear();
-        }
-        if !status.success() {
-            let last = tail
-                .iter()
-                .rev()
-                .find(|l| l.contains("error"))
-                .or_else(|| tail.back())
-                .cloned()
-                .unwrap_or_default();
-            return Err(Error::Command {
-                command: command_line,
-                problem: format!("failed ({status}); last output: {}", last.trim()),
-                hint: "fix the bench build or run it by hand to see the whole output".into(),
-            });
-        }
-        Ok(start)
+        stream(cmd, command_line, "is cargo on PATH?")
     }
+}
+
+/// NumPy's side of the comparison, measured now on this machine:
+/// `uv run --project benchmarks --frozen python benchmarks/python_comparison.py [--sizes S] --output OUT`
+/// in the current directory (uv builds the locked environment on first use). Returns the start time.
+///
+/// # Errors
+/// [`Error::Command`] naming the command when it cannot start or fails.
+pub fn numpy(uv: &Path, sizes: Option<&str>, output: &Path) -> Result<SystemTime> {
+    let mut args: Vec<String> = [
+        "run",
+        "--project",
+        "benchmarks",
+        "--frozen",
+        "python",
+        "benchmarks/python_comparison.py",
+    ]
+    .map(String::from)
+    .to_vec();
+    if let Some(sizes) = sizes {
+        args.extend(["--sizes".into(), sizes.into()]);
+    }
+    args.extend(["--output".into(), output.display().to_string()]);
+    let command_line = format!("{} {}", uv.display(), args.join(" "));
+    let mut cmd = Command::new(uv);
+    cmd.args(&args).stdin(Stdio::null());
+    stream(
+        cmd,
+        command_line,
+        "run it by hand to see the whole output, or pass --numpy FILE",
+    )
+}
+
+/// Runs `cmd`, showing its output (a spinner on a terminal, the lines otherwise), and returns the time it
+/// started; a failure names `command_line` and its last error line.
+fn stream(mut cmd: Command, command_line: String, start_hint: &str) -> Result<SystemTime> {
+    let start = SystemTime::now();
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().map_err(|e| Error::Command {
+        command: command_line.clone(),
+        problem: format!("could not start: {e}"),
+        hint: start_hint.into(),
+    })?;
+    let (tx, rx) = mpsc::channel::<String>();
+    let mut readers = Vec::new();
+    for pipe in [
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let tx = tx.clone();
+        readers.push(std::thread::spawn(move || {
+            for line in BufReader::new(pipe)
+                .lines()
+                .map_while(std::result::Result::ok)
+            {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        }));
+    }
+    drop(tx);
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let pb = ProgressBar::new_spinner();
+        pb.set_style(
+            ProgressStyle::with_template("{spinner} {elapsed} [{pos} done] {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        pb.enable_steady_tick(Duration::from_millis(120));
+        pb.set_message(command_line.clone());
+        pb
+    });
+    let mut tail: VecDeque<String> = VecDeque::new();
+    for line in rx {
+        if let Some(pb) = &bar {
+            let t = line.trim();
+            // Criterion prints one `time:` line per finished benchmark; gungraun one `Instructions:` line.
+            if t.starts_with("time:") || t.contains(" time: ") || t.starts_with("Instructions:") {
+                pb.inc(1);
+            }
+            if !t.is_empty() {
+                pb.set_message(t.chars().take(100).collect::<String>());
+            }
+        } else {
+            eprintln!("{line}");
+        }
+        if tail.len() == 20 {
+            tail.pop_front();
+        }
+        tail.push_back(line);
+    }
+    for r in readers {
+        let _ = r.join();
+    }
+    let status = child.wait().map_err(|e| Error::Command {
+        command: command_line.clone(),
+        problem: format!("could not be waited for: {e}"),
+        hint: String::new(),
+    })?;
+    if let Some(pb) = bar {
+        pb.finish_and_clear();
+    }
+    if !status.success() {
+        let last = tail
+            .iter()
+            .rev()
+            .find(|l| l.contains("error"))
+            .or_else(|| tail.back())
+            .cloned()
+            .unwrap_or_default();
+        return Err(Error::Command {
+            command: command_line,
+            problem: format!("failed ({status}); last output: {}", last.trim()),
+            hint: "fix the bench build or run it by hand to see the whole output".into(),
+        });
+    }
+    Ok(start)
 }

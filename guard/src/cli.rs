@@ -21,7 +21,8 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the benches (unless --no-bench) and compare their results with the baselines.
+    /// Measure the base commit and the working tree here and now and compare them (or, with
+    /// --against-baselines / --no-bench, compare the working tree with the stored baselines).
     Check(CheckArgs),
     /// Combine the JSON reports of `check --shard I/N` jobs into one report and one verdict (every shard
     /// exactly once, else exit 2).
@@ -130,6 +131,22 @@ pub struct CheckArgs {
     /// Also write SVG charts into this directory (ratios vs NumPy/PyTorch, backends, baseline history).
     #[arg(long, value_name = "DIR")]
     pub plot: Option<PathBuf>,
+    /// The commit to compare with, measured here and now in a worktree under the target dir [default: the
+    /// merge base of HEAD with origin/HEAD, else main; HEAD's parent when that is HEAD on a clean tree].
+    #[arg(long, value_name = "REV", conflicts_with = "against_baselines")]
+    pub base: Option<String>,
+    /// Compare with the stored files in --baselines instead of measuring the base commit (implied by
+    /// --no-bench). NumPy numbers then come from <baselines>/numpy.json.
+    #[arg(long)]
+    pub against_baselines: bool,
+}
+
+impl CheckArgs {
+    /// Whether the check compares with the stored baselines (else with the base commit measured now).
+    #[must_use]
+    pub const fn against_stored(&self) -> bool {
+        self.against_baselines || self.common.no_bench
+    }
 }
 
 /// `guard merge`.

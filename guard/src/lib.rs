@@ -16,6 +16,7 @@ pub mod date;
 pub mod error;
 pub mod fingerprint;
 pub mod fsio;
+pub mod git;
 pub mod github;
 pub mod plot;
 pub mod report;

@@ -163,3 +163,74 @@ pub fn simd_features() -> Vec<String> {
     }
     out
 }
+
+/// Where the guard installs its own uv when none is on `PATH`: a virtual environment `<target-dir>/tools/uv`.
+#[must_use]
+pub fn uv_root(target_dir: &Path) -> PathBuf {
+    runner_root(target_dir).join("uv")
+}
+
+/// A working `uv`: the one on `PATH`, else the guard's own under `<target-dir>/tools/uv`, else installed
+/// there once (`python3 -m venv`, then `pip install uv`). `Ok(None)` when there is no `python3` at all.
+///
+/// # Errors
+/// [`Error::Command`] naming the command when the install fails.
+pub fn ensure_uv(target_dir: &Path, say: &mut dyn FnMut(&str)) -> Result<Option<PathBuf>> {
+    let own = uv_root(target_dir).join("bin").join("uv");
+    for candidate in [PathBuf::from("uv"), own.clone()] {
+        if output(&candidate, &["--version"]).is_some() {
+            return Ok(Some(candidate));
+        }
+    }
+    let python = PathBuf::from("python3");
+    if output(&python, &["--version"]).is_none() {
+        return Ok(None);
+    }
+    let venv = uv_root(target_dir);
+    let pip = venv.join("bin").join("pip");
+    let steps: [(PathBuf, Vec<String>); 2] = [
+        (
+            python,
+            vec!["-m".into(), "venv".into(), venv.display().to_string()],
+        ),
+        (
+            pip,
+            ["install", "--quiet", "--disable-pip-version-check", "uv"]
+                .map(String::from)
+                .to_vec(),
+        ),
+    ];
+    say(&format!(
+        "uv not found; installing it once into {} (python3 -m venv, then pip install uv)",
+        venv.display()
+    ));
+    for (program, args) in steps {
+        let command = format!("{} {}", program.display(), args.join(" "));
+        let status = Command::new(&program)
+            .args(&args)
+            .stdin(Stdio::null())
+            .status()
+            .map_err(|e| Error::Command {
+                command: command.clone(),
+                problem: format!("could not start: {e}"),
+                hint: "install uv yourself (pip install uv), or pass --numpy FILE".into(),
+            })?;
+        if !status.success() {
+            return Err(Error::Command {
+                command,
+                problem: format!("failed ({status})"),
+                hint: "check network access to PyPI and python3-venv (apt-get install python3-venv), or \
+                       install uv yourself (pip install uv), or pass --numpy FILE"
+                    .into(),
+            });
+        }
+    }
+    if output(&own, &["--version"]).is_none() {
+        return Err(Error::Command {
+            command: format!("{} --version", own.display()),
+            problem: "the installed uv does not run".into(),
+            hint: "remove that directory and retry, or install uv yourself (pip install uv)".into(),
+        });
+    }
+    Ok(Some(own))
+}

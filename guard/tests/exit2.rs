@@ -21,7 +21,7 @@ struct Case {
 }
 
 const CHECK: &[&str] = &["check", "--no-bench"];
-const WALL_BENCH: &[&str] = &["check", "--suite", "wall"];
+const WALL_BENCH: &[&str] = &["check", "--suite", "wall", "--against-baselines"];
 const FAKE_CARGO: &[(&str, &str)] = &[("CARGO", "$S/fake-cargo")];
 const EST: &str = "target/criterion/add/avx2/100/new/estimates.json";
 const BENCH: &str = "target/criterion/add/avx2/100/new/benchmark.json";
@@ -211,6 +211,13 @@ const CASES: &[Case] = &[
         args: &["check", "--no-bench", "--output", "no/such/dir/r.json"],
         env: &[],
         expect: &["no/such/dir", "check the path"],
+    },
+    Case {
+        name: "base mode outside a git work tree",
+        setup: |_| {},
+        args: &["check", "--suite", "wall"],
+        env: &[],
+        expect: &["not inside a git work tree", "--against-baselines"],
     },
     Case {
         name: "bench build fails",

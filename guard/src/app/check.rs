@@ -1,9 +1,12 @@
 //! `guard check`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io::Write as _;
 
+use std::path::Path;
+
+use super::base::BaseSide;
 use super::{current, say, update_command, Current};
 use crate::baseline::{self, BaselineFile};
 use crate::bench::Runner;
@@ -43,10 +46,11 @@ impl Outcome {
 /// Loads a baseline and decides whether it is comparable; returns the summary and the baseline values.
 fn baseline_for<T: baseline::Values>(
     common: &Common,
+    dir: &Path,
     suite: Suite,
     fp: &Fingerprint,
 ) -> Result<(SuiteSummary, BTreeMap<String, T>, bool)> {
-    let path = baseline::path(&common.baselines, suite, fp);
+    let path = baseline::path(dir, suite, fp);
     let mut summary = SuiteSummary {
         suite,
         state: SuiteState::Checked,
@@ -92,27 +96,32 @@ pub fn check(args: &CheckArgs) -> Result<Outcome> {
         ));
     }
     let today = Date::today();
-    let runner = Runner {
-        profile: common.profile,
-        target_dir: common.target_dir.clone(),
-    };
+    let runner = Runner::here(common.profile, common.target_dir.clone());
     let profile = common.profile.name();
     let mut suites = Vec::new();
     let mut entries = Vec::new();
     let mut notes = Vec::new();
     let mut numpy_gate = None;
+    let mut base_side: Option<BaseSide> = None;
     for suite in common.suites() {
         let fp = Fingerprint::probe(suite, profile, &common.target_dir)?;
+        let dir = if args.against_stored() {
+            common.baselines.clone()
+        } else if suite == Suite::Instructions && tools::valgrind().is_none() {
+            suites.push(skipped(suite, super::NO_VALGRIND.into()));
+            continue;
+        } else {
+            let side = match &mut base_side {
+                Some(side) => side,
+                None => base_side.insert(BaseSide::resolve(common, args.base.as_deref())?),
+            };
+            notes.push(side.measure(common, suite, &fp)?);
+            side.dir.clone()
+        };
         match current(common, suite, &runner)? {
-            Current::Skipped(message) => suites.push(SuiteSummary {
-                suite,
-                state: SuiteState::Skipped,
-                baseline_file: None,
-                message: Some(message),
-                differences: Vec::new(),
-            }),
+            Current::Skipped(message) => suites.push(skipped(suite, message)),
             Current::Instructions(results) => {
-                let (summary, base, comparable) = baseline_for::<IrStats>(common, suite, &fp)?;
+                let (summary, base, comparable) = baseline_for::<IrStats>(common, &dir, suite, &fp)?;
                 let base = super::sharded::restrict(common.shard, suite, base);
                 entries.extend(compare::instructions(
                     &base,
@@ -124,7 +133,7 @@ pub fn check(args: &CheckArgs) -> Result<Outcome> {
                 suites.push(summary);
             }
             Current::Wall(mut results) => {
-                let (summary, base, comparable) = baseline_for::<WallStats>(common, suite, &fp)?;
+                let (summary, base, comparable) = baseline_for::<WallStats>(common, &dir, suite, &fp)?;
                 let base = super::sharded::restrict(common.shard, suite, base);
                 let mut wall = compare::wall(&base, &results, &thresholds, today, comparable);
                 if !common.no_bench {
@@ -142,11 +151,22 @@ pub fn check(args: &CheckArgs) -> Result<Outcome> {
     let mut report = Report::new(profile, suites, entries, numpy_gate, notes);
     report.root_causes = crate::rootcause::for_report(&report, &common.target_dir);
     report.shard = common.shard;
+    report.base = base_side.as_ref().map(BaseSide::comparison);
     if let Some(dir) = &args.plot {
         crate::plot::for_check(dir, args, &report, &thresholds)?;
     }
     write_report(args, &report)?;
     Ok(Outcome { report })
+}
+
+fn skipped(suite: Suite, message: String) -> SuiteSummary {
+    SuiteSummary {
+        suite,
+        state: SuiteState::Skipped,
+        baseline_file: None,
+        message: Some(message),
+        differences: Vec::new(),
+    }
 }
 
 /// Re-runs each flagged wall-clock benchmark once; its new result replaces the first one.
@@ -195,6 +215,9 @@ fn numpy_gate_for(
     lanes: &[WallResult],
     thresholds: &Thresholds,
 ) -> Result<report::NumpyGate> {
+    if args.numpy.is_none() && !args.against_stored() {
+        return measure_numpy(args, lanes, thresholds);
+    }
     let path = args
         .numpy
         .clone()
@@ -214,6 +237,60 @@ fn numpy_gate_for(
         ),
         Some(n) => compare::numpy::gate(lanes, &n, &thresholds.numpy, &tools::cpu_model()),
     })
+}
+
+/// NumPy measured now on this machine, at the sizes the wall-clock suite ran, so the gate works on any CPU.
+fn measure_numpy(
+    args: &CheckArgs,
+    lanes: &[WallResult],
+    thresholds: &Thresholds,
+) -> Result<report::NumpyGate> {
+    let target = &args.common.target_dir;
+    let Some(uv) = tools::ensure_uv(target, &mut |m| say(m))? else {
+        return Ok(compare::numpy::skipped(
+            &thresholds.numpy,
+            "python3 not found, so NumPy could not be measured: install Python 3.10+ \
+             (apt-get install python3 python3-venv), or pass --numpy FILE"
+                .into(),
+        ));
+    };
+    let sizes: BTreeSet<u64> = lanes
+        .iter()
+        .filter_map(|r| compare::numpy::split_id(&r.id).map(|(_, _, n)| n))
+        .collect();
+    if sizes.is_empty() {
+        return Ok(compare::numpy::skipped(
+            &thresholds.numpy,
+            "no lanes wall-clock results to compare NumPy with".into(),
+        ));
+    }
+    let sizes = sizes
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let output = target
+        .join("guard")
+        .join(format!("numpy-{}.json", args.common.profile.name()));
+    fsio::create_dir_all(output.parent().unwrap_or(target))?;
+    say(&format!(
+        "measuring NumPy on this machine at sizes {sizes} (benchmarks/python_comparison.py)"
+    ));
+    crate::bench::numpy(&uv, Some(&sizes), &output)?;
+    let numbers = numpy::read(&output)?.ok_or_else(|| {
+        Error::invalid(
+            &output,
+            "",
+            "benchmarks/python_comparison.py wrote no results",
+            "run it by hand to see why, or pass --numpy FILE",
+        )
+    })?;
+    Ok(compare::numpy::gate(
+        lanes,
+        &numbers,
+        &thresholds.numpy,
+        &tools::cpu_model(),
+    ))
 }
 
 fn write_report(args: &CheckArgs, report: &Report) -> Result<()> {

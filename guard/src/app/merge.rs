@@ -90,6 +90,7 @@ pub fn combine(reports: Vec<(PathBuf, Report)>) -> Result<Report> {
         ));
     };
     let profile = first.profile.clone();
+    let base = first.base.clone();
     let mut seen: BTreeMap<u32, PathBuf> = BTreeMap::new();
     for (path, r) in &reports {
         let Some(s) = r.shard else {
@@ -116,6 +117,25 @@ pub fn combine(reports: Vec<(PathBuf, Report)>) -> Result<Report> {
                     "is {:?}, but {} is {profile:?}",
                     r.profile,
                     first_path.display()
+                ),
+                HINT,
+            ));
+        }
+        if r.base != first.base {
+            let show = |b: &Option<crate::report::BaseComparison>| {
+                b.as_ref().map_or_else(
+                    || "the stored baselines".to_string(),
+                    |b| format!("base {}", crate::git::short(&b.base)),
+                )
+            };
+            return Err(Error::invalid(
+                path,
+                "base",
+                format!(
+                    "compares with {}, but {} with {}",
+                    show(&r.base),
+                    first_path.display(),
+                    show(&first.base)
                 ),
                 HINT,
             ));
@@ -198,5 +218,6 @@ pub fn combine(reports: Vec<(PathBuf, Report)>) -> Result<Report> {
         notes,
     );
     merged.root_causes = root_causes;
+    merged.base = base;
     Ok(merged)
 }

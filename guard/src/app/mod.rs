@@ -1,6 +1,7 @@
 //! The two commands, wiring readers, baselines, comparison and reports together. Everything here may do
 //! I/O; the decisions themselves live in [`crate::compare`].
 
+mod base;
 mod check;
 mod comment;
 mod merge;

@@ -38,10 +38,7 @@ pub fn update(args: &UpdateArgs) -> Result<String> {
             common.baselines.display()
         ));
     }
-    let runner = Runner {
-        profile: common.profile,
-        target_dir: common.target_dir.clone(),
-    };
+    let runner = Runner::here(common.profile, common.target_dir.clone());
     let today = Date::today().to_string();
     let mut out = String::new();
     for suite in common.suites() {

@@ -34,7 +34,7 @@ const fn statistic_name(s: Statistic) -> &'static str {
 }
 
 /// Splits `<op>/<backend>/<size>`.
-fn split_id(id: &str) -> Option<(&str, &str, u64)> {
+pub(crate) fn split_id(id: &str) -> Option<(&str, &str, u64)> {
     let mut it = id.split('/');
     let (op, backend, size) = (it.next()?, it.next()?, it.next()?);
     if it.next().is_some() || op.is_empty() || backend.is_empty() {

@@ -119,7 +119,9 @@ pub fn normalize(reports: Vec<Report>) -> Report {
     let (mut suites, mut entries, mut notes, mut numpy) =
         (Vec::new(), Vec::new(), Vec::new(), None);
     let mut root_causes = Vec::new();
+    let mut base = None;
     for r in reports {
+        base = base.or(r.base);
         if !profiles.contains(&r.profile) {
             profiles.push(r.profile);
         }
@@ -140,6 +142,7 @@ pub fn normalize(reports: Vec<Report>) -> Report {
     }
     let mut report = Report::new(&profiles.join("+"), suites, entries, numpy, notes);
     report.root_causes = root_causes;
+    report.base = base;
     report
 }
 

@@ -158,6 +158,9 @@ const HEAD_SHARE: usize = 4;
 /// The lines under the verdict: one per suite, its fingerprint differences, the notes (each escaped).
 fn header_lines(report: &Report) -> Vec<String> {
     let mut lines = Vec::new();
+    if let Some(base) = &report.base {
+        lines.push(format!("- **compared with**: {}\n", escape(&base.describe())));
+    }
     for s in &report.suites {
         let state = match s.state {
             SuiteState::Checked => "checked",

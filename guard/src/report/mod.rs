@@ -238,6 +238,38 @@ pub struct Counts {
     pub pass: usize,
 }
 
+/// What a check compared with when it measured the base commit on this machine in the same run
+/// (`guard check` without `--against-baselines`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaseComparison {
+    /// The base commit (full SHA).
+    pub base: String,
+    /// Why that commit (`merge base of HEAD and main`, `--base v1.2`, …).
+    pub reason: String,
+    /// HEAD's commit (full SHA).
+    pub head: String,
+    /// The head includes uncommitted changes of the working tree.
+    pub head_dirty: bool,
+}
+
+impl BaseComparison {
+    /// One line for people: `base 1a2b3c4d5e (why) vs head 9f8e7d6c5b + uncommitted changes, …`.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        format!(
+            "base {} ({}) vs head {}{}, both measured on this machine in this run",
+            crate::git::short(&self.base),
+            self.reason,
+            crate::git::short(&self.head),
+            if self.head_dirty {
+                " + uncommitted changes"
+            } else {
+                ""
+            }
+        )
+    }
+}
+
 /// Everything a check found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -265,6 +297,9 @@ pub struct Report {
     /// The shard this report covers (`check --shard I/N`); `None` for a whole run or a merged report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<crate::shard::Shard>,
+    /// The base commit measured in this run; `None` when the check compared with stored baselines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<BaseComparison>,
 }
 
 impl Report {
@@ -310,6 +345,7 @@ impl Report {
             entries,
             root_causes: Vec::new(),
             shard: None,
+            base: None,
         }
     }
 

@@ -40,6 +40,9 @@ fn status_label(e: &Entry) -> &'static str {
 #[must_use]
 pub fn render(report: &Report, color: bool) -> String {
     let mut out = String::new();
+    if let Some(base) = &report.base {
+        let _ = writeln!(out, "{}", base.describe());
+    }
     for s in &report.suites {
         let state = match s.state {
             SuiteState::Checked => "checked",
