@@ -121,7 +121,8 @@ pub fn check(args: &CheckArgs) -> Result<Outcome> {
         match current(common, suite, &runner)? {
             Current::Skipped(message) => suites.push(skipped(suite, message)),
             Current::Instructions(results) => {
-                let (summary, base, comparable) = baseline_for::<IrStats>(common, &dir, suite, &fp)?;
+                let (summary, base, comparable) =
+                    baseline_for::<IrStats>(common, &dir, suite, &fp)?;
                 let base = super::sharded::restrict(common.shard, suite, base);
                 entries.extend(compare::instructions(
                     &base,
@@ -133,7 +134,8 @@ pub fn check(args: &CheckArgs) -> Result<Outcome> {
                 suites.push(summary);
             }
             Current::Wall(mut results) => {
-                let (summary, base, comparable) = baseline_for::<WallStats>(common, &dir, suite, &fp)?;
+                let (summary, base, comparable) =
+                    baseline_for::<WallStats>(common, &dir, suite, &fp)?;
                 let base = super::sharded::restrict(common.shard, suite, base);
                 let mut wall = compare::wall(&base, &results, &thresholds, today, comparable);
                 if !common.no_bench {

@@ -159,7 +159,10 @@ const HEAD_SHARE: usize = 4;
 fn header_lines(report: &Report) -> Vec<String> {
     let mut lines = Vec::new();
     if let Some(base) = &report.base {
-        lines.push(format!("- **compared with**: {}\n", escape(&base.describe())));
+        lines.push(format!(
+            "- **compared with**: {}\n",
+            escape(&base.describe())
+        ));
     }
     for s in &report.suites {
         let state = match s.state {
