@@ -139,6 +139,11 @@ pub struct CheckArgs {
     /// --no-bench). NumPy numbers then come from <baselines>/numpy.json.
     #[arg(long)]
     pub against_baselines: bool,
+    /// With stored baselines: instruction counts must match the record, so improvements, new, missing and
+    /// incomparable instruction-count benchmarks fail too (exit 1), naming the refresh command. CI uses it:
+    /// a commit that moves instruction counts refreshes baselines/instructions-pr.json in the same commit.
+    #[arg(long, conflicts_with = "base")]
+    pub strict: bool,
 }
 
 impl CheckArgs {

@@ -443,3 +443,65 @@ fn numpy_numbers_from_another_cpu_are_skipped_naming_both_cpus() {
         r.stdout
     );
 }
+
+#[test]
+fn strict_fails_when_the_stored_ir_record_no_longer_matches_the_code() {
+    let s = Sandbox::new("gungraun-identical");
+    s.update();
+    // 5 % fewer instructions: an improvement passes a normal check but means the record is stale.
+    s.scale_ir("add_avx2.n1000", 0.95);
+    let lax = s.run(&["check", "--no-bench", "--suite", "instructions"]);
+    assert_eq!(lax.code, 0, "{lax:?}");
+    assert!(
+        has_row(
+            &lax.stdout,
+            &["improvement", "instructions", "add/add_avx2/1000"]
+        ),
+        "{}",
+        lax.stdout
+    );
+    assert!(
+        lax.stdout
+            .contains("refresh it with `guard baseline update --suite instructions --profile pr`"),
+        "{}",
+        lax.stdout
+    );
+    let strict = s.run(&[
+        "check",
+        "--no-bench",
+        "--suite",
+        "instructions",
+        "--against-baselines",
+        "--strict",
+    ]);
+    assert_eq!(strict.code, 1, "{strict:?}");
+    assert!(
+        strict.stdout.contains("--strict: the stored instruction-count record does not match this code (add/add_avx2/1000)"),
+        "{}",
+        strict.stdout
+    );
+    assert!(
+        strict.stdout.contains("FAIL: 0 regressions, 1 improvement"),
+        "{}",
+        strict.stdout
+    );
+}
+
+#[test]
+fn strict_passes_an_identical_record_and_refuses_a_base_commit() {
+    let s = Sandbox::new("gungraun-identical");
+    s.update();
+    let r = s.run(&[
+        "check",
+        "--no-bench",
+        "--suite",
+        "instructions",
+        "--against-baselines",
+        "--strict",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(!r.stdout.contains("refresh"), "{}", r.stdout);
+    let both = s.run(&["check", "--strict", "--base", "HEAD"]);
+    assert_eq!(both.code, 2, "{both:?}");
+    assert!(both.stderr.contains("--base"), "{}", both.stderr);
+}

@@ -1,11 +1,14 @@
 //! `guard check`'s default comparison: the base commit, measured on this machine in this run.
 //!
 //! The base (`--base REV`, else the merge base with the default branch, see [`git::Repo::choose_base`]) is
-//! checked out into a detached worktree under `<target>/guard/base/worktree` and its benches are run from
-//! there into the **same** target directory: dependencies are built once, cargo keeps the two checkouts'
-//! crates apart (it keys them by path), and gungraun's output of the base becomes `.out.old` when the head
-//! runs, so the root cause always has both sides. The base's results are stored as ordinary baseline files
-//! in `<target>/guard/base/<sha>[/shard-I-of-N]/`, which the head is then compared with like any baseline.
+//! checked out into a detached worktree under `<target>/guard/base/worktree` and its benches are built into
+//! a target directory of its own, `<target>/guard/base/target`. It cannot share the head's: cargo gives a
+//! workspace member the same artifact name wherever the workspace lives and judges freshness by mtimes, so
+//! a base build would stand in for the head's (observed: a deliberately slowed `exp` measured identical Ir
+//! on both sides). The base's callgrind files are copied into the head's `gungraun` directory before the
+//! head runs, where gungraun turns them into `.out.old`, so the root cause always has both sides. The
+//! base's results are stored as ordinary baseline files in `<target>/guard/base/<sha>[/shard-I-of-N]/`,
+//! which the head is then compared with like any baseline.
 //!
 //! Instruction counts are deterministic, so the base's are cached there under their fingerprint: a second
 //! check of the same base does not measure it again (its callgrind files are put back so that the root cause
@@ -35,6 +38,8 @@ pub(crate) struct BaseSide {
     head: Head,
     /// `<target>/guard/base/worktree`.
     worktree: PathBuf,
+    /// `<target>/guard/base/target`: the base's cargo target directory.
+    target: PathBuf,
     worktree_ready: bool,
     /// The base's results as baseline files.
     pub(crate) dir: PathBuf,
@@ -66,6 +71,7 @@ impl BaseSide {
             base,
             head,
             worktree: root.join("worktree"),
+            target: root.join("target"),
             worktree_ready: false,
             dir,
         };
@@ -124,8 +130,7 @@ impl BaseSide {
         }
         let runner = Runner {
             profile: common.profile,
-            target_dir: std::path::absolute(&common.target_dir)
-                .map_err(|e| Error::io(&common.target_dir, "resolve", e))?,
+            target_dir: self.target.clone(),
             workdir: Some(self.worktree.clone()),
         };
         say(&format!("base {short}: measuring {suite}"));
@@ -145,7 +150,8 @@ impl BaseSide {
                 if outs.exists() {
                     std::fs::remove_dir_all(&outs).map_err(|e| Error::io(&outs, "remove", e))?;
                 }
-                copy_outs(&gungraun, &outs, Some(since))?;
+                copy_outs(&self.target.join("gungraun"), &outs, Some(since))?;
+                copy_outs(&outs, &gungraun, None)?;
                 // The baseline file is written last: it marks the cache entry complete.
                 let (file, _) =
                     baseline::merge(None, values, fp.clone(), suite, today, true, &none);

@@ -150,7 +150,13 @@ pub fn check(args: &CheckArgs) -> Result<Outcome> {
             }
         }
     }
+    if args.against_stored() {
+        notes.extend(record_notes(args, &entries));
+    }
     let mut report = Report::new(profile, suites, entries, numpy_gate, notes);
+    if args.strict && args.against_stored() && stale(&report.entries).next().is_some() {
+        report.verdict = Verdict::Fail;
+    }
     report.root_causes = crate::rootcause::for_report(&report, &common.target_dir);
     report.shard = common.shard;
     report.base = base_side.as_ref().map(BaseSide::comparison);
@@ -159,6 +165,45 @@ pub fn check(args: &CheckArgs) -> Result<Outcome> {
     }
     write_report(args, &report)?;
     Ok(Outcome { report })
+}
+
+/// Instruction-count entries that say the stored record no longer matches the code.
+fn stale(entries: &[Entry]) -> impl Iterator<Item = &Entry> {
+    entries.iter().filter(|e| {
+        e.suite == Suite::Instructions
+            && matches!(
+                e.status,
+                Status::Regression
+                    | Status::Improvement
+                    | Status::New
+                    | Status::Missing
+                    | Status::Incomparable
+            )
+    })
+}
+
+/// With stored baselines: how to refresh the instruction-count record when it no longer matches the code
+/// (and, with `--strict`, that this fails the check).
+fn record_notes(args: &CheckArgs, entries: &[Entry]) -> Option<String> {
+    let ids: Vec<&str> = stale(entries).map(|e| e.id.as_str()).collect();
+    let first = ids.first()?;
+    let more = if ids.len() > 1 {
+        format!(" and {} more", ids.len() - 1)
+    } else {
+        String::new()
+    };
+    let command = update_command(&args.common, Suite::Instructions);
+    Some(if args.strict {
+        format!(
+            "--strict: the stored instruction-count record does not match this code ({first}{more}); \
+             if the change is intended, refresh it with `{command}` and commit the file"
+        )
+    } else {
+        format!(
+            "the stored instruction-count record differs from this code ({first}{more}); if the change is \
+             intended, refresh it with `{command}` and commit the file"
+        )
+    })
 }
 
 fn skipped(suite: Suite, message: String) -> SuiteSummary {

@@ -47,7 +47,9 @@ pub(crate) fn current(common: &Common, suite: Suite, runner: &Runner) -> Result<
     if let Some(shard) = common.shard {
         return sharded::current(common, suite, runner, shard);
     }
-    let target = &common.target_dir;
+    let tools_dir = &common.target_dir;
+    // Results are read where this runner's cargo wrote them (the base has a target dir of its own).
+    let target = &runner.target_dir;
     let since: Option<SystemTime> = if common.no_bench {
         None
     } else {
@@ -56,7 +58,7 @@ pub(crate) fn current(common: &Common, suite: Suite, runner: &Runner) -> Result<
                 if tools::valgrind().is_none() {
                     return Ok(Current::Skipped(NO_VALGRIND.into()));
                 }
-                let runner_path = tools::ensure_runner(target, &mut |m| say(m))?;
+                let runner_path = tools::ensure_runner(tools_dir, &mut |m| say(m))?;
                 say(&format!(
                     "running the instruction-count benches ({} profile)",
                     common.profile.name()

@@ -95,7 +95,7 @@ pub(crate) fn current(
     shard: Shard,
 ) -> Result<Current> {
     let cost = costs(common, suite)?;
-    let target = &common.target_dir;
+    let target = &runner.target_dir;
     if common.no_bench {
         return Ok(match suite {
             Suite::Instructions => Current::Instructions(in_shard(
@@ -119,7 +119,7 @@ pub(crate) fn current(
             if tools::valgrind().is_none() {
                 return Ok(Current::Skipped(NO_VALGRIND.into()));
             }
-            let runner_path = tools::ensure_runner(target, &mut |m| say(m))?;
+            let runner_path = tools::ensure_runner(&common.target_dir, &mut |m| say(m))?;
             let listed = shard::parse_gungraun_list(&runner.list_instructions(&runner_path)?);
             keep = shard_ids(listed.iter().map(String::as_str), &cost, shard);
             say(&format!(
