@@ -21,6 +21,7 @@ use std::time::SystemTime;
 use super::{current, say, Current};
 use crate::baseline::{self, BaselineFile};
 use crate::bench::Runner;
+use crate::callgrind::names::BASE_WORKTREE;
 use crate::cli::Common;
 use crate::compare::{IrStats, WallStats};
 use crate::date::Date;
@@ -60,8 +61,9 @@ impl BaseSide {
         })?;
         let head = repo.head()?;
         let base = repo.choose_base(rev, &head)?;
-        let root = std::path::absolute(common.target_dir.join("guard").join("base"))
+        let worktree = std::path::absolute(common.target_dir.join(BASE_WORKTREE))
             .map_err(|e| Error::io(&common.target_dir, "resolve", e))?;
+        let root = worktree.parent().unwrap_or(&worktree).to_path_buf();
         let mut dir = root.join(&base.sha);
         if let Some(shard) = common.shard {
             dir = dir.join(format!("shard-{}-of-{}", shard.index, shard.count));
@@ -70,7 +72,7 @@ impl BaseSide {
             repo,
             base,
             head,
-            worktree: root.join("worktree"),
+            worktree,
             target: root.join("target"),
             worktree_ready: false,
             dir,

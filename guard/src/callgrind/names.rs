@@ -29,12 +29,24 @@ fn strip_hash(name: &str) -> &str {
     name
 }
 
+/// Where `guard check` checks the base commit out, relative to the target dir (`app::base`). Sources
+/// there are the project's own: `…/guard/base/worktree/src/x.rs` is shortened to `src/x.rs`, so that a
+/// function of the base and the same function of the head have the same name and file.
+pub const BASE_WORKTREE: &str = "guard/base/worktree";
+
 /// Shortens a source path to the crate it belongs to; `root` (the project root, when known) is removed
 /// from the front of paths inside the project. Unknown layouts keep their last three components.
 #[must_use]
 pub fn shorten_path(path: &str, root: Option<&str>) -> String {
     if path == "???" || path.is_empty() {
         return "???".into();
+    }
+    let marker = format!("/{BASE_WORKTREE}/");
+    if let Some(i) = path.find(&marker) {
+        return path[i + marker.len()..].to_string();
+    }
+    if let Some(rest) = path.strip_prefix(&marker[1..]) {
+        return rest.to_string();
     }
     if let Some(root) = root.filter(|r| !r.is_empty()) {
         let root = root.trim_end_matches('/');
@@ -94,6 +106,28 @@ mod tests {
             "<lanes::simd::avx2::Avx2 as lanes::simd::Simd>::add"
         );
         assert_eq!(demangle("main'2"), "main'2");
+    }
+
+    #[test]
+    fn base_worktree_paths_line_up_with_the_head() {
+        for path in [
+            "/work/p/target/guard/base/worktree/src/simd/mod.rs",
+            "/elsewhere/tgt/guard/base/worktree/src/simd/mod.rs",
+        ] {
+            assert_eq!(shorten_path(path, Some("/work/p")), "src/simd/mod.rs");
+        }
+        assert_eq!(
+            shorten_path("target/guard/base/worktree/benches/instructions.rs", None),
+            "benches/instructions.rs"
+        );
+        assert_eq!(
+            shorten_path("guard/base/worktree/src/api.rs", None),
+            "src/api.rs"
+        );
+        assert_eq!(
+            shorten_path("/work/p/src/api.rs", Some("/work/p")),
+            "src/api.rs"
+        );
     }
 
     #[test]
