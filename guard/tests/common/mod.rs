@@ -117,7 +117,12 @@ impl Sandbox {
 
     /// Multiplies the times of the Criterion benchmark `rel` (e.g. `add/avx2/100`) by `factor`.
     pub fn scale_wall(&self, rel: &str, factor: f64) {
-        let dir = self.path("target/criterion").join(rel).join("new");
+        self.scale_wall_in("target/criterion", rel, factor);
+    }
+
+    /// [`Self::scale_wall`] for the Criterion results under `root` (relative to the sandbox).
+    pub fn scale_wall_in(&self, root: &str, rel: &str, factor: f64) {
+        let dir = self.path(root).join(rel).join("new");
         let sample = dir.join("sample.json");
         let mut v: serde_json::Value =
             serde_json::from_str(&fs::read_to_string(&sample).unwrap()).unwrap();
