@@ -62,7 +62,19 @@ pub fn runner_version(path: &Path) -> Option<String> {
     output(path, &["--version"]).and_then(|s| s.split_whitespace().nth(1).map(str::to_string))
 }
 
-/// Finds a gungraun-runner of the pinned version: `$GUNGRAUN_RUNNER`, `<target-dir>/tools/bin`, then `PATH`.
+/// The per-user tools cache shared by every clone and target dir: `$LANES_TOOLS_DIR`, else
+/// `$XDG_CACHE_HOME/lanes/tools`, else `~/.cache/lanes/tools` (what `.ci/run` and `benches/install-runner.sh`
+/// use). The runner takes minutes to build, so a fresh clone or a `cargo clean` should not build it again.
+#[must_use]
+pub fn shared_tools_dir() -> Option<PathBuf> {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    var("LANES_TOOLS_DIR")
+        .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("lanes").join("tools")))
+        .or_else(|| var("HOME").map(|d| d.join(".cache").join("lanes").join("tools")))
+}
+
+/// Finds a gungraun-runner of the pinned version: `$GUNGRAUN_RUNNER`, `<target-dir>/tools/bin`, the shared
+/// cache ([`shared_tools_dir`]), then `PATH`.
 #[must_use]
 pub fn find_runner(target_dir: &Path) -> Option<PathBuf> {
     let mut candidates = Vec::new();
@@ -70,6 +82,9 @@ pub fn find_runner(target_dir: &Path) -> Option<PathBuf> {
         candidates.push(PathBuf::from(p));
     }
     candidates.push(runner_root(target_dir).join("bin").join("gungraun-runner"));
+    if let Some(dir) = shared_tools_dir() {
+        candidates.push(dir.join("bin").join("gungraun-runner"));
+    }
     if let Some(path) = std::env::var_os("PATH") {
         candidates.extend(std::env::split_paths(&path).map(|d| d.join("gungraun-runner")));
     }
@@ -79,7 +94,8 @@ pub fn find_runner(target_dir: &Path) -> Option<PathBuf> {
         .find(|p| runner_version(p).as_deref() == Some(GUNGRAUN_VERSION))
 }
 
-/// The pinned runner, installed under `<target-dir>/tools` when no matching one is found.
+/// The pinned runner, installed into the shared cache ([`shared_tools_dir`]; `<target-dir>/tools` when there
+/// is no home directory) when no matching one is found.
 ///
 /// # Errors
 /// [`Error::Command`] when `cargo install` fails.
@@ -87,7 +103,7 @@ pub fn ensure_runner(target_dir: &Path, say: &mut dyn FnMut(&str)) -> Result<Pat
     if let Some(p) = find_runner(target_dir) {
         return Ok(p);
     }
-    let root = runner_root(target_dir);
+    let root = shared_tools_dir().unwrap_or_else(|| runner_root(target_dir));
     let command = format!(
         "cargo install gungraun-runner --version {GUNGRAUN_VERSION} --locked --root {}",
         root.display()
