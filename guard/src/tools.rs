@@ -67,7 +67,11 @@ pub fn runner_version(path: &Path) -> Option<String> {
 /// use). The runner takes minutes to build, so a fresh clone or a `cargo clean` should not build it again.
 #[must_use]
 pub fn shared_tools_dir() -> Option<PathBuf> {
-    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     var("LANES_TOOLS_DIR")
         .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("lanes").join("tools")))
         .or_else(|| var("HOME").map(|d| d.join(".cache").join("lanes").join("tools")))
