@@ -15,6 +15,8 @@ use lanes::Kernels;
 mod common;
 #[path = "common/cpu_time.rs"]
 mod cpu_time;
+#[path = "common/serve.rs"]
+mod serve;
 
 use common::ops::{bytes_per_element, for_each_op, Bufs, Checked};
 use common::profile::{Clock, Plan, Profile, Suite, CLOCK_VAR};
@@ -118,8 +120,42 @@ fn run<M: Measurement>(c: Criterion<M>, plan: &Plan) {
     c.final_summary();
 }
 
+/// The plan's benchmarks for lockstep mode ([`serve`]), in Criterion's order and with its ids.
+fn lockstep_benches(plan: &Plan) -> Vec<serve::Bench> {
+    let mut benches = Vec::new();
+    macro_rules! register {
+        ($($op:ident: $arity:literal, $writes:literal, |$k:ident, $x:ident| $call:expr;)*) => {$(
+            for &n in &plan.sizes {
+                for &backend in &plan.backends {
+                    let call = |$k: &Kernels, $x: &mut Bufs| $call;
+                    let op = stringify!($op);
+                    benches.push(serve::Bench {
+                        id: format!("{op}/{}/{n}", backend.name()),
+                        prepare: Box::new(move |seed| {
+                            let k = Kernels::new(backend).unwrap_or_else(|e| panic!("{op}: {e}"));
+                            let mut bufs = Bufs::placed(op, $arity, n, seed);
+                            let _ = call(&k, &mut bufs).checked(op);
+                            Box::new(move |iters| {
+                                for _ in 0..iters {
+                                    let _ = black_box(call(black_box(&k), black_box(&mut bufs)));
+                                }
+                            })
+                        }),
+                    });
+                }
+            }
+        )*};
+    }
+    for_each_op!(register);
+    benches
+}
+
 fn main() {
     let plan = Plan::from_env(Suite::Wall);
+    if serve::requested() {
+        serve::serve(&lockstep_benches(&plan), cpu_time::thread_cpu_now);
+        return;
+    }
     let clock = Clock::from_env();
     eprintln!(
         "lanes wall-clock benches: {}, clock {} ({CLOCK_VAR})",

@@ -10,7 +10,7 @@ use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 /// This thread's consumed CPU time.
 pub(crate) struct ThreadCpuTime;
 
-fn thread_cpu_now() -> Duration {
+pub(crate) fn thread_cpu_now() -> Duration {
     let mut ts = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,

@@ -3,5 +3,6 @@
 #![allow(dead_code, unreachable_pub)]
 
 pub mod gen;
+pub mod layout;
 pub mod ops;
 pub mod profile;

@@ -3,38 +3,47 @@
 //! (no function pointer or `match` inside a timed region).
 
 use super::gen;
+use super::layout::{self, Placed};
 
 /// The buffers of one benchmark case, filled from [`gen::input`] before anything is timed.
 ///
 /// Inputs an op does not read stay empty; `out` (length `n`) is allocated for every op so element-wise ops and
-/// softmax can use the out-parameter form (NumPy's `out=`).
+/// softmax can use the out-parameter form (NumPy's `out=`). Each buffer sits where `LANES_BENCH_LAYOUT_SEED`
+/// puts it ([`layout`]; at the start of its allocation when unset).
 pub struct Bufs {
     /// Input 0 (`a`).
-    pub a: Vec<f32>,
+    pub a: Placed<f32>,
     /// Input 1 (`b`), empty unless the op takes it.
-    pub b: Vec<f32>,
+    pub b: Placed<f32>,
     /// Input 2 (`c`), empty unless the op takes it.
-    pub c: Vec<f32>,
+    pub c: Placed<f32>,
     /// The output of element-wise ops and softmax.
-    pub out: Vec<f32>,
+    pub out: Placed<f32>,
 }
 
 impl Bufs {
-    /// The `arity` inputs of `op` at size `n`, exactly as the Python side generates them.
+    /// The `arity` inputs of `op` at size `n`, exactly as the Python side generates them, placed by
+    /// `LANES_BENCH_LAYOUT_SEED`.
     #[must_use]
     pub fn new(op: &str, arity: u64, n: usize) -> Bufs {
+        Bufs::placed(op, arity, n, layout::seed_from_env())
+    }
+
+    /// [`Bufs::new`] with the layout seed given (`None`: every buffer at the start of its allocation).
+    #[must_use]
+    pub fn placed(op: &str, arity: u64, n: usize, seed: Option<u64>) -> Bufs {
         let input = |k: u64| {
             if k < arity {
-                gen::input(op, k, n)
+                Placed::new(gen::input(op, k, n), layout::offset(seed, k))
             } else {
-                Vec::new()
+                Placed::default()
             }
         };
         Bufs {
             a: input(0),
             b: input(1),
             c: input(2),
-            out: vec![0.0; n],
+            out: Placed::new(vec![0.0; n], layout::offset(seed, 3)),
         }
     }
 }

@@ -112,6 +112,45 @@ impl Runner {
         self.cargo(&args, &[("GUNGRAUN_RUNNER", runner.as_os_str())])
     }
 
+    /// Builds bench target `bench` (of `package`, else the workspace root's) without running it and returns
+    /// its executable: `cargo bench [-p PACKAGE] --bench BENCH --no-run --message-format=json-render-diagnostics`.
+    /// Cargo's progress and diagnostics pass through to stderr.
+    ///
+    /// # Errors
+    /// [`Error::Command`] when cargo fails or names no executable for the target.
+    pub fn bench_executable(&self, package: Option<&str>, bench: &str) -> Result<PathBuf> {
+        let mut args = vec!["bench"];
+        if let Some(p) = package {
+            args.extend(["-p", p]);
+        }
+        args.extend([
+            "--bench",
+            bench,
+            "--no-run",
+            "--message-format=json-render-diagnostics",
+        ]);
+        let command_line = self.shown(&format!("cargo {}", args.join(" ")));
+        let mut cmd = self.command();
+        cmd.args(&args).stderr(Stdio::inherit());
+        let out = cmd.output().map_err(|e| Error::Command {
+            command: command_line.clone(),
+            problem: format!("could not start: {e}"),
+            hint: "is cargo on PATH?".into(),
+        })?;
+        if !out.status.success() {
+            return Err(Error::Command {
+                command: command_line,
+                problem: format!("failed ({})", out.status),
+                hint: "fix the bench build (cargo's messages are above)".into(),
+            });
+        }
+        executable_of(&String::from_utf8_lossy(&out.stdout), bench).ok_or_else(|| Error::Command {
+            command: command_line,
+            problem: format!("cargo reported no executable for bench target `{bench}`"),
+            hint: "check the [[bench]] entry in Cargo.toml".into(),
+        })
+    }
+
     /// stdout of `cargo bench --bench wall -- --list`.
     ///
     /// # Errors
@@ -164,6 +203,20 @@ impl Runner {
         }
         stream(cmd, command_line, "is cargo on PATH?")
     }
+}
+
+/// The `executable` of the `compiler-artifact` message for bench target `bench` in cargo's JSON messages.
+fn executable_of(messages: &str, bench: &str) -> Option<PathBuf> {
+    messages
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == bench)
+        .filter(|m| {
+            m["target"]["kind"]
+                .as_array()
+                .is_some_and(|k| k.iter().any(|k| k == "bench"))
+        })
+        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
 }
 
 /// NumPy's side of the comparison, measured now on this machine:
@@ -290,4 +343,27 @@ fn stream(mut cmd: Command, command_line: String, start_hint: &str) -> Result<Sy
         });
     }
     Ok(start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bench_executable_is_found_among_cargo_messages() {
+        let messages = concat!(
+            r#"{"reason":"compiler-artifact","target":{"name":"lanes","kind":["lib"]},"executable":null}"#,
+            "\n",
+            "not json\n",
+            r#"{"reason":"compiler-artifact","target":{"name":"wall","kind":["bench"]},"executable":"/t/release/deps/wall-1"}"#,
+            "\n",
+            r#"{"reason":"build-finished","success":true}"#,
+        );
+        assert_eq!(
+            executable_of(messages, "wall"),
+            Some(PathBuf::from("/t/release/deps/wall-1"))
+        );
+        assert_eq!(executable_of(messages, "instructions"), None);
+        assert_eq!(executable_of(messages, "lanes"), None);
+    }
 }

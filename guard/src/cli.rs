@@ -29,6 +29,10 @@ pub enum Command {
     Merge(MergeArgs),
     /// Post the report as the one guard comment on a pull request (updated in place on every run).
     Comment(CommentArgs),
+    /// Measure how often the paired wall-clock verdict raises a false alarm (A/A: identical code) and how
+    /// often it catches known slowdowns (A/B: 1, 2, 5, 10 % more work, compute- and memory-bound), idle and
+    /// with a CPU hog on one core; prints the table docs/SIGNAL.md records.
+    Calibrate(CalibrateArgs),
     /// Manage baseline files.
     Baseline {
         /// Baseline action.
@@ -144,6 +148,53 @@ pub struct CheckArgs {
     /// a commit that moves instruction counts refreshes baselines/instructions-pr.json in the same commit.
     #[arg(long, conflicts_with = "base")]
     pub strict: bool,
+    /// Rounds per benchmark of the paired wall-clock comparison [default: wall_clock.rounds in
+    /// thresholds.toml]. More rounds narrow the interval and take longer.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..=100))]
+    pub rounds: Option<u32>,
+}
+
+/// `guard calibrate`.
+#[derive(Debug, Clone, Args)]
+pub struct CalibrateArgs {
+    /// Cargo target directory (the calibration bench is built there; results under <target>/guard/calibrate).
+    #[arg(long, default_value = "target")]
+    pub target_dir: PathBuf,
+    /// Thresholds file: its wall_clock rounds and confidence are calibrated.
+    #[arg(long, default_value = "thresholds.toml")]
+    pub thresholds: PathBuf,
+    /// Paired runs per load condition; each gives 16 A/A and 8 A/B comparisons.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub repeat: u32,
+    /// Rounds per paired run [default: wall_clock.rounds in thresholds.toml].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100))]
+    pub rounds: Option<u32>,
+    /// Alternating pairs of batches per round [default: wall_clock.pairs].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub pairs: Option<u32>,
+    /// Target duration of one batch, µs [default: wall_clock.batch_us].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(10..=1_000_000))]
+    pub batch_us: Option<u32>,
+    /// Which load conditions to measure.
+    #[arg(long, value_enum, default_value = "both")]
+    pub load: LoadChoice,
+    /// Thresholds (percent) to tabulate, comma-separated [default: 0.5,1,1.5,2,3,5 and the configured one].
+    #[arg(long, value_delimiter = ',')]
+    pub thresholds_pct: Vec<f64>,
+    /// Also write the tables (markdown) to this file.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+}
+
+/// Load conditions of `guard calibrate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LoadChoice {
+    /// The machine as it is.
+    Idle,
+    /// With a busy-looping thread started by guard (one core's worth of load).
+    Hog,
+    /// Both, one after the other.
+    Both,
 }
 
 impl CheckArgs {

@@ -21,6 +21,7 @@ pub mod github;
 pub mod plot;
 pub mod report;
 pub mod rootcause;
+pub mod rounds;
 pub mod shard;
 pub mod stats;
 pub mod suite;
@@ -39,6 +40,10 @@ pub fn run(cli: &Cli) -> i32 {
         Command::Check(args) => app::check(args).map(|o| o.exit_code()),
         Command::Comment(args) => app::comment(args).map(|()| 0),
         Command::Merge(args) => app::merge(args).map(|o| o.exit_code()),
+        Command::Calibrate(args) => app::calibrate(args).map(|text| {
+            print!("{text}");
+            0
+        }),
         Command::Baseline {
             action: BaselineCommand::Update(args),
         } => app::update(args).map(|text| {

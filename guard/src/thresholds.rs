@@ -46,6 +46,10 @@ struct RawWall {
     gate: Option<bool>,
     alpha: Option<f64>,
     min_samples: Option<u32>,
+    confidence: Option<f64>,
+    rounds: Option<u32>,
+    pairs: Option<u32>,
+    batch_us: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -121,6 +125,14 @@ pub struct Noise {
     pub alpha: f64,
     /// Fewer samples than this on either side: the change is never called significant.
     pub min_samples: u32,
+    /// Paired comparison (base measured now): two-sided confidence of the interval on the head/base ratio.
+    pub confidence: f64,
+    /// Paired comparison: rounds per benchmark (each with its own buffer layout); the interval's unit.
+    pub rounds: u32,
+    /// Paired comparison: alternating pairs of batches per round (A B A B … A).
+    pub pairs: u32,
+    /// Paired comparison: target duration of one batch, microseconds.
+    pub batch_us: u32,
 }
 
 /// The NumPy gate.
@@ -201,6 +213,10 @@ impl Default for Thresholds {
             noise: Noise {
                 alpha: 0.01,
                 min_samples: 10,
+                confidence: 0.90,
+                rounds: 5,
+                pairs: 10,
+                batch_us: 1000,
             },
             numpy: NumpyRule {
                 max_ratio: 1.2,
@@ -312,6 +328,41 @@ impl Thresholds {
                     ));
                 }
                 t.noise.min_samples = n;
+            }
+            if let Some(c) = w.confidence {
+                if !(c > 0.5 && c < 1.0) {
+                    return Err(bad(
+                        "wall_clock.confidence",
+                        format!("must be in (0.5, 1), got {c}"),
+                    ));
+                }
+                t.noise.confidence = c;
+            }
+            if let Some(r) = w.rounds {
+                if !(2..=100).contains(&r) {
+                    return Err(bad(
+                        "wall_clock.rounds",
+                        format!("must be between 2 and 100, got {r}"),
+                    ));
+                }
+                t.noise.rounds = r;
+            }
+            for (value, slot, field, range) in [
+                (w.pairs, &mut t.noise.pairs, "wall_clock.pairs", 1..=1000),
+                (
+                    w.batch_us,
+                    &mut t.noise.batch_us,
+                    "wall_clock.batch_us",
+                    10..=1_000_000,
+                ),
+            ] {
+                if let Some(v) = value {
+                    if !range.contains(&v) {
+                        let (lo, hi) = (range.start(), range.end());
+                        return Err(bad(field, format!("must be between {lo} and {hi}, got {v}")));
+                    }
+                    *slot = v;
+                }
             }
         }
         if let Some(n) = raw.numpy {

@@ -102,6 +102,8 @@ fn entry(id: &str, status: Status, gate: bool) -> Entry {
         change_pct: Some(10.0),
         threshold: Some(1.0),
         p_value: None,
+        interval_pct: None,
+        rounds: None,
         note: None,
         other_metrics: Vec::new(),
     }

@@ -91,6 +91,33 @@ impl BaseSide {
         }
     }
 
+    /// The base commit, abbreviated.
+    pub(crate) fn short(&self) -> String {
+        git::short(&self.base.sha)
+    }
+
+    /// How the base's benches run: in its worktree (checked out on first use), into its own target dir.
+    ///
+    /// # Errors
+    /// When the worktree cannot be made.
+    pub(crate) fn runner(&mut self, common: &Common) -> Result<Runner> {
+        if !self.worktree_ready {
+            say(&format!(
+                "base {}: checking it out into {}",
+                self.short(),
+                self.worktree.display()
+            ));
+            fsio::create_dir_all(self.worktree.parent().unwrap_or(Path::new(".")))?;
+            self.repo.worktree(&self.worktree, &self.base.sha)?;
+            self.worktree_ready = true;
+        }
+        Ok(Runner {
+            profile: common.profile,
+            target_dir: self.target.clone(),
+            workdir: Some(self.worktree.clone()),
+        })
+    }
+
     /// Measures the base's `suite` (instruction counts: unless cached for this fingerprint) and stores its
     /// results as a baseline file in [`Self::dir`]. Returns a note for the report.
     ///
@@ -121,20 +148,7 @@ impl BaseSide {
                 }
             }
         }
-        if !self.worktree_ready {
-            say(&format!(
-                "base {short}: checking it out into {}",
-                self.worktree.display()
-            ));
-            fsio::create_dir_all(self.worktree.parent().unwrap_or(Path::new(".")))?;
-            self.repo.worktree(&self.worktree, &self.base.sha)?;
-            self.worktree_ready = true;
-        }
-        let runner = Runner {
-            profile: common.profile,
-            target_dir: self.target.clone(),
-            workdir: Some(self.worktree.clone()),
-        };
+        let runner = self.runner(common)?;
         say(&format!("base {short}: measuring {suite}"));
         let since = SystemTime::now();
         let today = Date::today().to_string();

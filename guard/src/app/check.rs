@@ -104,6 +104,18 @@ pub fn check(args: &CheckArgs) -> Result<Outcome> {
     let mut numpy_gate = None;
     let mut base_side: Option<BaseSide> = None;
     for suite in common.suites() {
+        if suite == Suite::Wall && !args.against_stored() {
+            let side = match &mut base_side {
+                Some(side) => side,
+                None => base_side.insert(BaseSide::resolve(common, args.base.as_deref())?),
+            };
+            let wall = super::wall::measure(common, side, &thresholds, args.rounds)?;
+            entries.extend(wall.entries);
+            suites.push(wall.summary);
+            notes.push(wall.note);
+            numpy_gate = Some(numpy_gate_for(args, &wall.head, &thresholds)?);
+            continue;
+        }
         let fp = Fingerprint::probe(suite, profile, &common.target_dir)?;
         let dir = if args.against_stored() {
             common.baselines.clone()

@@ -2,12 +2,15 @@
 //! I/O; the decisions themselves live in [`crate::compare`].
 
 mod base;
+mod calibrate;
 mod check;
 mod comment;
 mod merge;
 pub(crate) mod sharded;
 mod update;
+mod wall;
 
+pub use calibrate::calibrate;
 pub use check::{check, Outcome};
 pub use comment::{comment, comment_body, post};
 pub use merge::{combine, merge};

@@ -86,6 +86,22 @@ pub(crate) fn restrict<T: Values>(
     base
 }
 
+/// The ids of shard `shard`'s wall-clock benchmarks, listed by `runner`.
+///
+/// # Errors
+/// When the benches cannot be listed or the cost baselines cannot be read.
+pub(crate) fn wall_ids(common: &Common, runner: &Runner, shard: Shard) -> Result<BTreeSet<String>> {
+    let cost = costs(common, Suite::Wall)?;
+    let listed = shard::parse_criterion_list(&runner.list_wall()?);
+    let keep = shard_ids(listed.iter().map(String::as_str), &cost, shard);
+    say(&format!(
+        "shard {shard}: {} of {} wall-clock benchmarks",
+        keep.len(),
+        listed.len()
+    ));
+    Ok(keep)
+}
+
 /// Current results of this shard: lists the benches, runs the shard's ids (unless `--no-bench`), reads
 /// the results and keeps the shard's.
 pub(crate) fn current(

@@ -2,6 +2,7 @@
 //! processes or network here, so every rule is unit-testable.
 
 pub mod numpy;
+pub mod paired;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -106,6 +107,8 @@ fn entry(suite: Suite, id: &str, status: Status, gate: bool, threshold: Option<f
         change_pct: None,
         threshold,
         p_value: None,
+        interval_pct: None,
+        rounds: None,
         note: None,
         other_metrics: Vec::new(),
     }

@@ -6,7 +6,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::{fmt_pct, fmt_value, Entry, GateState, NumpyGate, Report, Status, SuiteState, Verdict};
+use super::{
+    fmt_change, fmt_value, Entry, GateState, NumpyGate, Report, Status, SuiteState, Verdict,
+};
 
 /// GitHub's limit for a comment body (in characters; bytes are counted here, which is stricter).
 pub const MAX_CHARS: usize = 65_536;
@@ -92,7 +94,7 @@ fn row(e: &Entry) -> String {
         e.suite,
         fmt_value(&e.metric, e.baseline),
         fmt_value(&e.metric, e.current),
-        fmt_pct(e.change_pct),
+        fmt_change(e),
         e.threshold.map_or_else(String::new, |t| format!("±{t}%")),
         escape(e.note.as_deref().unwrap_or("")),
     )

@@ -94,9 +94,16 @@ pub struct Entry {
     pub change_pct: Option<f64>,
     /// Largest allowed regression in percent that applied.
     pub threshold: Option<f64>,
-    /// One-sided p-value of the wall-clock test (towards the observed direction).
+    /// One-sided p-value of the wall-clock test (towards the observed direction), with stored baselines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p_value: Option<f64>,
+    /// Paired wall-clock comparison: the interval of `change_pct` (`[low, high]`, percent) at the configured
+    /// confidence; the verdict is a regression only when `low` exceeds the threshold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval_pct: Option<[f64; 2]>,
+    /// Paired wall-clock comparison: the rounds the interval rests on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rounds: Option<u32>,
     /// Why the status is what it is, when that is not obvious.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -435,6 +442,15 @@ pub fn fmt_ns(v: f64) -> String {
 #[must_use]
 pub fn fmt_pct(v: Option<f64>) -> String {
     v.map_or_else(|| "—".into(), |v| format!("{v:+.2}%"))
+}
+
+/// An entry's change, with the paired interval when there is one: `+3.10% [+1.20, +5.00]`.
+#[must_use]
+pub fn fmt_change(e: &Entry) -> String {
+    match e.interval_pct {
+        Some([lo, hi]) => format!("{} [{lo:+.2}, {hi:+.2}]", fmt_pct(e.change_pct)),
+        None => fmt_pct(e.change_pct),
+    }
 }
 
 #[cfg(test)]

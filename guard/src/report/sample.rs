@@ -25,6 +25,8 @@ fn e(id: &str, suite: Suite, status: Status, gate: bool, b: Option<f64>, c: Opti
             10.0
         }),
         p_value: (suite == Suite::Wall && b.is_some() && c.is_some()).then_some(0.001),
+        interval_pct: None,
+        rounds: None,
         note: None,
         other_metrics: Vec::new(),
     }
@@ -81,6 +83,20 @@ pub(crate) fn report() -> Report {
     );
     noisy.note = Some("within noise (p = 0.21)".into());
     noisy.p_value = Some(0.21);
+    // A paired wall-clock regression: the interval's lower bound is above the threshold.
+    let mut paired = e(
+        "exp/avx512/100000",
+        Suite::Wall,
+        Status::Regression,
+        true,
+        Some(20_000.0),
+        Some(23_000.0),
+    );
+    paired.p_value = None;
+    paired.threshold = Some(3.0);
+    paired.change_pct = Some(14.8);
+    paired.interval_pct = Some([11.2, 18.5]);
+    paired.rounds = Some(5);
     let mut missing = e(
         "sum/avx512/1000",
         Suite::Instructions,
@@ -92,6 +108,7 @@ pub(crate) fn report() -> Report {
     missing.note = Some("in the baseline but not in the results".into());
     let entries = vec![
         reg,
+        paired,
         expired,
         warn,
         ack,

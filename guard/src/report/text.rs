@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 use owo_colors::OwoColorize;
 
-use super::{fmt_pct, fmt_value, Entry, GateState, Report, Status, SuiteState, Verdict};
+use super::{fmt_change, fmt_value, Entry, GateState, Report, Status, SuiteState, Verdict};
 
 /// Horizontal rules above and below the table and under the header only (comfy-table preset syntax).
 const TABLE_STYLE: &str = "  ── ──      ──    ";
@@ -109,7 +109,7 @@ pub fn render(report: &Report, color: bool) -> String {
                 e.id.clone(),
                 fmt_value(&e.metric, e.baseline),
                 fmt_value(&e.metric, e.current),
-                paint(&fmt_pct(e.change_pct), e.status, e.gate, color),
+                paint(&fmt_change(e), e.status, e.gate, color),
                 e.threshold.map_or_else(String::new, |t| format!("±{t}%")),
                 e.note.clone().unwrap_or_default(),
             ]);

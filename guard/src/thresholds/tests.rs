@@ -54,6 +54,16 @@ bad!(
     "wall_clock.alpha"
 );
 bad!(
+    bad_confidence,
+    "version = 1\n[wall_clock]\nconfidence = 1.0",
+    "wall_clock.confidence: must be in (0.5, 1), got 1"
+);
+bad!(
+    bad_rounds,
+    "version = 1\n[wall_clock]\nrounds = 1",
+    "wall_clock.rounds: must be between 2 and 100, got 1"
+);
+bad!(
     bad_fraction,
     "version = 1\n[numpy]\nmin_fraction = 1.5",
     "numpy.min_fraction: must be in [0, 1], got 1.5"

@@ -1,0 +1,56 @@
+//! The benchmarks' buffer placement (`benches/common/layout.rs`, `LANES_BENCH_LAYOUT_SEED`): offsets are whole
+//! cache lines within one page, differ between seeds and between buffers, and never change the values.
+
+#[path = "../benches/common/layout.rs"]
+mod layout;
+
+use std::collections::BTreeSet;
+
+use layout::{offset, Placed};
+
+#[test]
+fn no_seed_means_no_offset() {
+    for slot in 0..4 {
+        assert_eq!(offset(None, slot), 0);
+    }
+}
+
+#[test]
+fn offsets_are_cache_lines_within_a_page_and_vary_with_the_seed() {
+    let offsets: Vec<usize> = (0..256).map(|seed| offset(Some(seed), 0)).collect();
+    assert!(
+        offsets.iter().all(|&o| o % 16 == 0 && o < 1024),
+        "{offsets:?}"
+    );
+    let distinct: BTreeSet<_> = offsets.iter().collect();
+    // 64 possible offsets; 256 seeds should reach nearly all of them.
+    assert!(
+        distinct.len() >= 56,
+        "only {} distinct offsets",
+        distinct.len()
+    );
+}
+
+#[test]
+fn buffers_of_one_seed_get_different_offsets() {
+    let differing = (0..64)
+        .filter(|&seed| offset(Some(seed), 0) != offset(Some(seed), 3))
+        .count();
+    assert!(differing > 56, "{differing} of 64 seeds");
+}
+
+#[test]
+fn placed_buffers_keep_their_values_and_offset() {
+    let values: Vec<f32> = (0..100).map(|i| i as f32 * 0.5).collect();
+    for off in [0, 16, 1008] {
+        let mut p = Placed::new(values.clone(), off);
+        assert_eq!(&*p, values.as_slice());
+        p[99] = -1.0;
+        assert_eq!(p.len(), 100);
+        assert_eq!(p[99], -1.0);
+    }
+    let a = Placed::new(vec![0.0f32; 8], 0);
+    let b = Placed::new(vec![0.0f32; 8], 48);
+    assert_eq!(a.len(), b.len());
+    assert!(Placed::<f32>::default().is_empty());
+}
