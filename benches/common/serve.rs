@@ -1,9 +1,9 @@
 //! Lockstep mode of a bench executable (`LANES_BENCH_SERVE=1`): instead of running Criterion, the process
 //! answers commands on stdin, so that guard can keep a base and a head process alive side by side and let them
-//! take turns in batches of a millisecond or two (A B A B …). Noise on a shared machine changes from
-//! one millisecond to the next (measured in docs/SIGNAL.md: another tenant's memory traffic moves an 8 MiB
-//! stream between 86 and 136 µs several times a second); only batches that close together see the same
-//! machine, which process-level alternation (one Criterion run per side) cannot give.
+//! take turns in batches of about a millisecond (A B A B …). Memory-bound times on a shared machine change
+//! within a second (measured, docs/SIGNAL.md: within one 1 s Criterion run an 8 MB stream jumped between
+//! 86 and 136 µs per call); only batches that close together see the same machine, which alternating whole
+//! Criterion processes (one per side, 0.2 s or more each) cannot give.
 //!
 //! Protocol (one command per line; every reply is one line, `error: …` on failure, after which the process
 //! exits with status 2):
@@ -94,9 +94,7 @@ fn answer(
                 .ok()
                 .filter(|&i| i > 0)
                 .ok_or_else(|| format!("bad iteration count {iters:?}"))?;
-            let batch = current
-                .as_mut()
-                .ok_or("`run` before `prepare`")?;
+            let batch = current.as_mut().ok_or("`run` before `prepare`")?;
             let wall = Instant::now();
             let cpu = cpu_now();
             batch(iters);

@@ -70,7 +70,9 @@ fn lockstep_benches(side: Side) -> Vec<serve::Bench> {
                     }
                     Kind::Memory => {
                         let len = case.stream_elems(side);
-                        let values = (0..len as u32).map(|i| i.wrapping_mul(2_654_435_761)).collect();
+                        let values = (0..len as u32)
+                            .map(|i| i.wrapping_mul(2_654_435_761))
+                            .collect();
                         let buffer = layout::Placed::new(values, layout::offset(seed, 0));
                         Box::new(move |iters| {
                             for _ in 0..iters {

@@ -3,15 +3,16 @@
 //!
 //! - [`chain`]: compute-bound, a dependent chain of multiply-adds (each step waits for the previous one, so
 //!   time is proportional to the number of steps and nothing touches memory);
-//! - [`stream`]: memory-bound, a sum over a buffer larger than any L2 here (8 MiB), so `(1 + x)` times the
+//! - [`stream`]: memory-bound, a sum over a buffer larger than any L2 here (8.4 MB), so `(1 + x)` times the
 //!   elements is `(1 + x)` times the memory traffic.
 
 use std::fmt;
 
 /// Steps of [`chain`] per call at the base: ~20 µs (4–5 cycles a step).
 pub const CHAIN_STEPS: u64 = 20_000;
-/// `u32` elements [`stream`] reads per call at the base: 8 MiB, larger than the L2 of every host here.
-pub const STREAM_ELEMS: usize = 2 * 1024 * 1024;
+/// `u32` elements [`stream`] reads per call at the base: 8.4 MB, larger than the L2 of every host here (and a
+/// multiple of 100, so every slowdown is an exact number of elements).
+pub const STREAM_ELEMS: usize = 2_100_000;
 /// The largest slowdown a case applies, in percent (the stream buffer is allocated for it).
 pub const MAX_SLOWDOWN_PCT: u32 = 10;
 

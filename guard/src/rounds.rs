@@ -6,7 +6,7 @@
 //! takes about [`Settings::batch`], and then the sides alternate strictly, A B A B … A ([`Settings::pairs`]
 //! batches of the side in the middle per round; the base starts in even rounds, the head in odd ones). Every
 //! batch follows one of the other side, so both find the caches in the same state (with A B B A, the second of
-//! two back-to-back batches found its own data still cached: measured, a 20 % bias on an 8 MiB stream). Every
+//! two back-to-back batches found its own data still cached: measured: a 20 % bias on an 8 MB stream). Every
 //! round draws a new layout seed (both sides get the same one), so buffer placement cancels within a round and
 //! averages out over rounds. Batches a millisecond apart see the same machine: noise that lasts longer (a
 //! neighbour's job, another tenant's memory traffic, a frequency change) hits both sides of a pair.
@@ -115,7 +115,9 @@ impl Server {
             pin(child.id(), cpu);
         }
         let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
-            return Err(Error::Other(format!("{name}: no pipes to the bench process")));
+            return Err(Error::Other(format!(
+                "{name}: no pipes to the bench process"
+            )));
         };
         Ok(Server {
             child,
@@ -129,7 +131,10 @@ impl Server {
     /// Sends one command and returns the reply line.
     fn ask(&mut self, command: &str) -> Result<String> {
         let broken = |problem: String, log: &Path| Error::Command {
-            command: format!("{SERVE_VAR}=1 bench process ({}), command `{command}`", self.name),
+            command: format!(
+                "{SERVE_VAR}=1 bench process ({}), command `{command}`",
+                self.name
+            ),
             problem,
             hint: format!(
                 "the base's bench may predate lockstep mode (pass --base with a newer commit, or \
@@ -146,7 +151,10 @@ impl Server {
             .read_line(&mut line)
             .map_err(|e| broken(format!("could not read: {e}"), &self.log))?;
         if n == 0 {
-            return Err(broken("the process ended without answering".into(), &self.log));
+            return Err(broken(
+                "the process ended without answering".into(),
+                &self.log,
+            ));
         }
         let line = line.trim_end().to_string();
         if let Some(e) = line.strip_prefix("error: ") {
@@ -156,7 +164,11 @@ impl Server {
     }
 
     fn list(&mut self) -> Result<Vec<String>> {
-        Ok(self.ask("list")?.split_whitespace().map(String::from).collect())
+        Ok(self
+            .ask("list")?
+            .split_whitespace()
+            .map(String::from)
+            .collect())
     }
 
     fn prepare(&mut self, id: &str, seed: u64) -> Result<()> {
@@ -203,8 +215,9 @@ pub fn run(
     }
     fsio::create_dir_all(dir)?;
     let started = Instant::now();
-    // Both on one CPU: CPUs of a VM can differ in speed (measured: 1.5x on an 8 MiB stream between the two
-    // vCPUs here), and the scheduler would otherwise place the two processes as it likes.
+    // Both on one CPU: CPUs of a VM can differ in speed (measured on a 2-vCPU AMD EPYC VM: an 8 MB stream
+    // took ~130 µs on CPU 0 and ~85 µs on CPU 1), and the scheduler would otherwise place the two processes
+    // as it likes.
     let cpu = pinned_cpu();
     let mut b = Server::start(base, "base", dir, cpu)?;
     let mut h = Server::start(head, "head", dir, cpu)?;
@@ -212,7 +225,10 @@ pub fn run(
     let base_ids: BTreeSet<String> = b.list()?.into_iter().filter(keep).collect();
     let head_list: Vec<String> = h.list()?.into_iter().filter(keep).collect();
     let head_ids: BTreeSet<String> = head_list.iter().cloned().collect();
-    let both: Vec<&String> = head_list.iter().filter(|id| base_ids.contains(*id)).collect();
+    let both: Vec<&String> = head_list
+        .iter()
+        .filter(|id| base_ids.contains(*id))
+        .collect();
     let nonce = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos() as u64);
@@ -221,10 +237,20 @@ pub fn run(
     for (k, id) in both.iter().enumerate() {
         if k == 0 || last_said.elapsed() >= Duration::from_secs(10) {
             let eta = eta(started.elapsed(), k, both.len());
-            progress(&format!("paired: benchmark {}/{} ({id}){eta}", k + 1, both.len()));
+            progress(&format!(
+                "paired: benchmark {}/{} ({id}){eta}",
+                k + 1,
+                both.len()
+            ));
             last_said = Instant::now();
         }
-        samples.push(measure(&mut b, &mut h, id, settings, mix(nonce ^ k as u64))?);
+        samples.push(measure(
+            &mut b,
+            &mut h,
+            id,
+            settings,
+            mix(nonce ^ k as u64),
+        )?);
     }
     let paired = Paired {
         samples,
@@ -258,7 +284,11 @@ fn measure(
             break;
         }
         // Aim a little past the target from what this batch took (at most 16x at a time).
-        let factor = if batch > 0.0 { (target / batch * 1.1).min(16.0) } else { 16.0 };
+        let factor = if batch > 0.0 {
+            (target / batch * 1.1).min(16.0)
+        } else {
+            16.0
+        };
         iters = ((iters as f64 * factor).ceil() as u64).clamp(iters + 1, MAX_ITERS);
     }
     let mut rounds = Vec::with_capacity(settings.rounds as usize);
@@ -332,12 +362,15 @@ fn pinned_cpu() -> Option<usize> {
     // SAFETY: `cpu_set_t` is plain data; all-zero is a valid (empty) set.
     let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
     // SAFETY: `set` is a valid, writable `cpu_set_t` of the size passed; pid 0 is this thread.
-    let rc = unsafe { libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &raw mut set) };
+    let rc =
+        unsafe { libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &raw mut set) };
     if rc != 0 {
         return None;
     }
     // SAFETY: `set` was initialised above; CPU_ISSET only reads it, for indices below CPU_SETSIZE.
-    (0..libc::CPU_SETSIZE as usize).rev().find(|&c| unsafe { libc::CPU_ISSET(c, &set) })
+    (0..libc::CPU_SETSIZE as usize)
+        .rev()
+        .find(|&c| unsafe { libc::CPU_ISSET(c, &set) })
 }
 
 /// Restricts process `pid` to `cpu` (best effort: a failure only costs precision).
@@ -350,7 +383,9 @@ fn pin(pid: u32, cpu: usize) {
         return;
     };
     // SAFETY: `set` is a valid `cpu_set_t` of the size passed; `pid` is our child, which exists until waited.
-    let _ = unsafe { libc::sched_setaffinity(pid, std::mem::size_of::<libc::cpu_set_t>(), &raw const set) };
+    let _ = unsafe {
+        libc::sched_setaffinity(pid, std::mem::size_of::<libc::cpu_set_t>(), &raw const set)
+    };
 }
 
 /// SplitMix64's finaliser: well-mixed seeds.

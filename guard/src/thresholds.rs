@@ -50,6 +50,7 @@ struct RawWall {
     rounds: Option<u32>,
     pairs: Option<u32>,
     batch_us: Option<u32>,
+    stored_max_regression_pct: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -133,6 +134,8 @@ pub struct Noise {
     pub pairs: u32,
     /// Paired comparison: target duration of one batch, microseconds.
     pub batch_us: u32,
+    /// With stored baselines (`--against-baselines`): the threshold of the advisory wall-clock comparison.
+    pub stored_max_regression_pct: f64,
 }
 
 /// The NumPy gate.
@@ -214,9 +217,10 @@ impl Default for Thresholds {
                 alpha: 0.01,
                 min_samples: 10,
                 confidence: 0.90,
-                rounds: 5,
-                pairs: 10,
+                rounds: 20,
+                pairs: 20,
                 batch_us: 1000,
+                stored_max_regression_pct: 10.0,
             },
             numpy: NumpyRule {
                 max_ratio: 1.2,
@@ -311,6 +315,12 @@ impl Thresholds {
                 &bad,
             )?;
             t.wall_clock.gate = w.gate.unwrap_or(t.wall_clock.gate);
+            set_pct(
+                &mut t.noise.stored_max_regression_pct,
+                w.stored_max_regression_pct,
+                "wall_clock.stored_max_regression_pct",
+                &bad,
+            )?;
             if let Some(a) = w.alpha {
                 if !(a > 0.0 && a < 0.5) {
                     return Err(bad(
@@ -359,7 +369,10 @@ impl Thresholds {
                 if let Some(v) = value {
                     if !range.contains(&v) {
                         let (lo, hi) = (range.start(), range.end());
-                        return Err(bad(field, format!("must be between {lo} and {hi}, got {v}")));
+                        return Err(bad(
+                            field,
+                            format!("must be between {lo} and {hi}, got {v}"),
+                        ));
                     }
                     *slot = v;
                 }

@@ -1,10 +1,12 @@
 //! `guard check` in its default mode: the base commit measured here and now, in a git worktree under the target
-//! dir. A fake cargo stands in for the benches: it copies the Criterion results committed in the checkout it runs
-//! in (`results/criterion`) into its `CARGO_TARGET_DIR` and logs where it ran, so base and head differ exactly by
-//! what a test committed (or left uncommitted).
+//! dir, paired with the head in lockstep. A fake cargo stands in for the build: it logs where it ran and names a
+//! fake bench executable, which answers the lockstep protocol (benches/common/serve.rs) with the per-iteration
+//! times committed in the checkout it runs in (`results/times.txt`), so base and head differ exactly by what a
+//! test committed (or left uncommitted).
 
 mod common;
 
+use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 use std::process::Command;
@@ -29,28 +31,77 @@ fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
-/// A repository on `main` with two commits: the results of the fixture run, then the same with `SLOW` 30 %
-/// slower. The fake cargo is outside the repository's tracked files.
+/// The per-iteration time of every benchmark of the fixture run, one `id ns` line each.
+fn times(s: &Sandbox) -> String {
+    let results = guard::suite::criterion::read_dir(&s.path("target/criterion"), None).unwrap();
+    results.iter().fold(String::new(), |mut out, r| {
+        let _ = writeln!(out, "{} {}", r.id, r.median_ns);
+        out
+    })
+}
+
+/// `results/times.txt` with `id`'s time multiplied by `factor`.
+fn scale(s: &Sandbox, id: &str, factor: f64) {
+    let text = fs::read_to_string(s.path("results/times.txt")).unwrap();
+    let scaled = text.lines().fold(String::new(), |mut out, l| {
+        let _ = match l.split_once(' ') {
+            Some((i, ns)) if i == id => {
+                writeln!(out, "{i} {}", ns.parse::<f64>().unwrap() * factor)
+            }
+            _ => writeln!(out, "{l}"),
+        };
+        out
+    });
+    s.write("results/times.txt", &scaled);
+}
+
+/// A repository on `main` with two commits: the times of the fixture run, then the same with `SLOW` 30 %
+/// slower. The fake cargo and bench are outside the repository's tracked files; the thresholds measure few rounds
+/// (the fake's times have no noise).
 fn repo() -> Sandbox {
     use std::os::unix::fs::PermissionsExt;
     let s = Sandbox::new("gungraun-identical");
     fs::create_dir_all(s.path("results")).unwrap();
-    fs::rename(s.path("target/criterion"), s.path("results/criterion")).unwrap();
+    s.write("results/times.txt", &times(&s));
+    fs::remove_dir_all(s.path("target/criterion")).unwrap();
+    let thresholds = fs::read_to_string(s.path("thresholds.toml")).unwrap();
+    s.write(
+        "thresholds.toml",
+        &thresholds
+            .replace("rounds = 20", "rounds = 3")
+            .replace("pairs = 20", "pairs = 3"),
+    );
     let log = s.path("cargo.log");
-    let script = format!(
+    let bench = s.path("fake-bench");
+    let cargo = format!(
         "#!/bin/sh\nset -e\necho \"$PWD|$CARGO_TARGET_DIR|$*\" >> '{}'\n\
          [ ! -e fail-here ] || {{ echo 'error: could not compile `lanes`' >&2; exit 101; }}\n\
-         mkdir -p \"$CARGO_TARGET_DIR\"\nrm -rf \"$CARGO_TARGET_DIR/criterion\"\n\
-         cp -R results/criterion \"$CARGO_TARGET_DIR/criterion\"\n",
-        log.display()
+         echo '{{\"reason\":\"compiler-artifact\",\"target\":{{\"name\":\"wall\",\"kind\":[\"bench\"]}},\"executable\":\"{}\"}}'\n",
+        log.display(),
+        bench.display()
     );
-    fs::write(s.path("fake-cargo"), script).unwrap();
-    fs::set_permissions(s.path("fake-cargo"), fs::Permissions::from_mode(0o755)).unwrap();
-    s.write(".gitignore", "/target/\n/fake-cargo\n/cargo.log\n");
+    let server = "#!/bin/sh\n[ \"$LANES_BENCH_SERVE\" = 1 ] || { echo 'fake bench: lockstep mode only' >&2; exit 1; }\n\
+         id=\n\
+         while read -r cmd a b; do\n\
+           case \"$cmd\" in\n\
+             list) cut -d' ' -f1 results/times.txt | tr '\\n' ' '; echo ;;\n\
+             prepare) id=$a; echo ok ;;\n\
+             run) awk -v id=\"$id\" -v n=\"$a\" '$1 == id { printf \"%.0f %.0f\\n\", $2 * n, $2 * n; f = 1 } END { if (!f) print \"error: no benchmark \" id }' results/times.txt ;;\n\
+             *) exit 0 ;;\n\
+           esac\n\
+         done\n";
+    for (name, text) in [("fake-cargo", cargo.as_str()), ("fake-bench", server)] {
+        fs::write(s.path(name), text).unwrap();
+        fs::set_permissions(s.path(name), fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    s.write(
+        ".gitignore",
+        "/target/\n/fake-cargo\n/fake-bench\n/cargo.log\n",
+    );
     git(s.dir.path(), &["init", "-q", "-b", "main"]);
     git(s.dir.path(), &["add", "-A"]);
     git(s.dir.path(), &["commit", "-q", "-m", "base"]);
-    s.scale_wall_in("results/criterion", SLOW, 1.3);
+    scale(&s, SLOW, 1.3);
     git(s.dir.path(), &["commit", "-q", "-am", "slower add"]);
     s
 }
@@ -82,7 +133,7 @@ fn clean_tip_of_main_is_compared_with_its_parent_measured_in_a_worktree() {
     let head = git(root, &["rev-parse", "HEAD"]);
     let parent = git(root, &["rev-parse", "HEAD^"]);
     let r = check(&s, &[]);
-    assert_eq!(r.code, 0, "{r:?}"); // the wall-clock gate is advisory
+    assert_eq!(r.code, 1, "{r:?}"); // the paired wall-clock comparison gates
     let first = r.stdout.lines().next().unwrap();
     assert_eq!(
         first,
@@ -95,39 +146,51 @@ fn clean_tip_of_main_is_compared_with_its_parent_measured_in_a_worktree() {
         r.stdout
     );
     assert!(
-        r.stdout
-            .lines()
-            .any(|l| l.split_whitespace().take(3).eq(["warning", "wall", SLOW])),
+        r.stdout.lines().any(|l| l
+            .split_whitespace()
+            .take(3)
+            .eq(["regression", "wall", SLOW])),
         "{}",
         r.stdout
     );
-    assert!(r.stdout.contains("+30.00%"), "{}", r.stdout);
-    // The base ran in its worktree into a target dir of its own, then the head here into target/.
+    // Noise-free times: the interval has no width.
+    assert!(
+        r.stdout.contains("+30.00% [+30.00, +30.00]"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("paired with base"), "{}", r.stdout);
+    // The base was built in its worktree into a target dir of its own, the head here into target/.
     let runs = log(&s);
     let base_dir = root.join("target/guard/base");
+    let built = |dir: &Path, target: &Path| {
+        runs.iter().any(|r| {
+            r.starts_with(&format!(
+                "{}|{}|bench --bench wall --no-run",
+                dir.display(),
+                target.display()
+            ))
+        })
+    };
     assert!(
-        runs[0].starts_with(&format!(
-            "{}|{}|bench --bench wall",
-            base_dir.join("worktree").display(),
-            base_dir.join("target").display()
-        )),
+        built(&base_dir.join("worktree"), &base_dir.join("target")),
         "{runs:?}"
     );
-    assert!(
-        runs[1].starts_with(&format!(
-            "{}|{}|bench --bench wall",
-            root.display(),
-            root.join("target").display()
-        )),
-        "{runs:?}"
-    );
-    // The worktree holds the parent's files; the base's results are stored as a baseline file.
+    assert!(built(root, &root.join("target")), "{runs:?}");
+    // The worktree holds the parent's files; every batch of the paired run is kept.
     let wt = git(&base_dir.join("worktree"), &["rev-parse", "HEAD"]);
     assert_eq!(wt, parent);
-    assert!(base_dir
-        .join(&parent)
-        .join("wall-pr-test-machine.json")
-        .is_file());
+    let paired: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(root.join("target/guard/paired/pr/paired.json")).unwrap(),
+    )
+    .unwrap();
+    let slow = paired["samples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == SLOW)
+        .unwrap();
+    assert_eq!(slow["rounds"].as_array().unwrap().len(), 3);
     // The user's tree is untouched and the report says what was compared.
     assert_eq!(git(root, &["status", "--porcelain"]), "");
     let j = check(&s, &["--format", "json"]);
@@ -143,7 +206,7 @@ fn uncommitted_changes_are_the_change_and_the_report_says_so() {
     let root = s.dir.path();
     let head = git(root, &["rev-parse", "HEAD"]);
     // Undo the slowdown in the working tree only: HEAD is the base, the tree is 1/1.3 as slow.
-    s.scale_wall_in("results/criterion", SLOW, 1.0 / 1.3);
+    scale(&s, SLOW, 1.0 / 1.3);
     let r = check(&s, &[]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stdout.starts_with(&format!(
@@ -171,7 +234,7 @@ fn an_explicit_base_is_used_as_given() {
     let parent = git(root, &["rev-parse", "HEAD^"]);
     git(root, &["tag", "v1", &parent]);
     let r = check(&s, &["--base", "v1"]);
-    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.code, 1, "{r:?}");
     assert!(
         r.stdout
             .starts_with(&format!("base {} (--base v1)", &parent[..10])),
@@ -207,11 +270,7 @@ fn a_base_that_cannot_be_measured_is_no_verdict() {
         r.stderr
     );
     assert!(r.stderr.lines().count() >= 1);
-    assert!(!s
-        .path("target/guard/base")
-        .join(git(root, &["rev-parse", "HEAD^"]))
-        .join("wall-pr-test-machine.json")
-        .exists());
+    assert!(!s.path("target/guard/paired/pr/paired.json").exists());
 }
 
 #[test]

@@ -131,11 +131,11 @@ fn missing_benchmarks_are_listed() {
 }
 
 #[test]
-fn thirty_percent_slower_wall_clock_is_a_warning_or_a_failure() {
+fn thirty_percent_slower_wall_clock_against_stored_baselines_only_warns() {
     let s = Sandbox::new("gungraun-identical");
     s.update();
     s.scale_wall("add/avx2/100", 1.3);
-    // The shipped thresholds make wall-clock advisory: a warning, exit 0.
+    // The shipped thresholds gate the paired comparison; stored numbers are advisory: a warning, exit 0.
     let r = s.run(&["check", "--no-bench", "--suite", "wall"]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(
@@ -143,10 +143,16 @@ fn thirty_percent_slower_wall_clock_is_a_warning_or_a_failure() {
         "{}",
         r.stdout
     );
-    // Gating wall-clock: exit 1 naming the id.
+    assert!(
+        r.stdout
+            .contains("the wall-clock gate needs the paired comparison"),
+        "{}",
+        r.stdout
+    );
+    // Even with a gate and a low threshold: stored wall-clock numbers never fail the check.
     s.write(
         "thresholds.toml",
-        "version = 1\n[wall_clock]\nmax_regression_pct = 10.0\ngate = true\n",
+        "version = 1\n[wall_clock]\nmax_regression_pct = 1.0\ngate = true\nstored_max_regression_pct = 20.0\n",
     );
     let r = s.run(&[
         "check",
@@ -156,17 +162,13 @@ fn thirty_percent_slower_wall_clock_is_a_warning_or_a_failure() {
         "--format",
         "markdown",
     ]);
-    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(r.code, 0, "{r:?}");
     assert!(
-        r.stdout.starts_with("## ❌ guard FAIL: 1 regression"),
+        r.stdout.contains("| ⚠️ warning | add/avx2/100 | wall |"),
         "{}",
         r.stdout
     );
-    assert!(
-        r.stdout.contains("| ❌ regression | add/avx2/100 | wall |"),
-        "{}",
-        r.stdout
-    );
+    assert!(r.stdout.contains("±20%"), "{}", r.stdout);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //!
 //! The calibration crate's bench (calibration/) runs as both sides of [`crate::rounds`]: its A/A cases do the
 //! same work on both sides, its A/B cases do 1, 2, 5 or 10 % more work on the head (a dependent compute chain,
-//! and a stream over 8 MiB). Every paired run judges each case with [`paired::estimate`]; the tables count, per
+//! and a stream over 8.4 MB). Every paired run judges each case with [`paired::estimate`]; the tables count, per
 //! threshold, the A/A cases judged a regression (false alarms) and the A/B cases judged one (detections), idle
 //! and with a busy-looping thread that this command starts and stops itself.
 

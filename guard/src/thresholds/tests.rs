@@ -164,7 +164,15 @@ fn shipped_thresholds_file_is_valid() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../thresholds.toml");
     let t = Thresholds::read(&path).unwrap();
     assert!(t.instructions.gate);
-    assert!(!t.wall_clock.gate);
+    // The paired wall-clock gate, at the threshold and plan calibrated in docs/SIGNAL.md.
+    assert!(t.wall_clock.gate);
+    assert_eq!(t.wall_clock.max_regression_pct, 1.5);
+    assert_eq!(
+        (t.noise.rounds, t.noise.pairs, t.noise.batch_us),
+        (20, 20, 1000)
+    );
+    assert_eq!(t.noise.confidence, 0.90);
+    assert_eq!(t.noise.stored_max_regression_pct, 10.0);
     // The gate reached in the second session (docs/PERFORMANCE.md): parity, 95 % of cells.
     assert_eq!(t.numpy.max_ratio, 1.0);
     assert_eq!(t.numpy.min_fraction, 0.95);

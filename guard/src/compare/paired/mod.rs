@@ -53,7 +53,7 @@ impl Round {
         }
         let ln = |v: &[f64]| v.iter().map(|x| x.ln()).collect::<Vec<f64>>();
         let (b, h) = (ln(&self.base_ns), ln(&self.head_ns));
-        let around = |outer: &[f64], i: usize| (outer[i] + outer[i + 1]) / 2.0;
+        let around = |outer: &[f64], i: usize| f64::midpoint(outer[i], outer[i + 1]);
         let d: Vec<f64> = match (b.len(), h.len()) {
             (0, _) | (_, 0) => return None,
             (nb, nh) if nb == nh + 1 => (0..nh).map(|i| h[i] - around(&b, i)).collect(),
@@ -202,7 +202,13 @@ pub fn entries(
     }
     for (id, current) in head_only {
         let rule = thresholds.rule(suite, id);
-        let mut e = entry(suite, id, Status::New, rule.gate, Some(rule.max_regression_pct));
+        let mut e = entry(
+            suite,
+            id,
+            Status::New,
+            rule.gate,
+            Some(rule.max_regression_pct),
+        );
         e.metric = METRIC.to_string();
         e.current = *current;
         e.note = Some("measured on the head only".into());

@@ -135,7 +135,10 @@ fn a_drift_within_a_round_cancels_between_the_neighbours() {
             swapped.base_ns.push(100.0 * drift);
         }
     }
-    assert!((swapped.log_ratio().unwrap() - 1.05f64.ln()).abs() < 1e-12, "{swapped:?}");
+    assert!(
+        (swapped.log_ratio().unwrap() - 1.05f64.ln()).abs() < 1e-12,
+        "{swapped:?}"
+    );
     // Counts that cannot alternate are refused.
     let odd = Round {
         base_ns: vec![1.0; 5],
@@ -212,7 +215,8 @@ fn thresholds(pct: f64) -> Thresholds {
 fn entries_judge_by_the_interval_bounds() {
     let today = Date::parse("2026-12-06").unwrap();
     let base_only: BTreeSet<String> = ["gone/avx2/1000".to_string()].into();
-    let head_only: BTreeMap<String, Option<f64>> = [("new/avx2/1000".to_string(), Some(12.5))].into();
+    let head_only: BTreeMap<String, Option<f64>> =
+        [("new/avx2/1000".to_string(), Some(12.5))].into();
     // A large change with a wide interval (the head's rounds scattered): not a verdict, a note.
     let mut noisy = samples("noisy/avx2/1000", 1.0, 0.002, 5);
     for (round, f) in noisy.rounds.iter_mut().zip([1.25, 0.9, 1.1, 0.95, 1.05]) {
