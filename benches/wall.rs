@@ -18,7 +18,7 @@ mod cpu_time;
 #[path = "common/serve.rs"]
 mod serve;
 
-use common::ops::{bytes_per_element, for_each_op, Bufs, Checked};
+use common::ops::{bytes_per_element, for_each_op, Checked, PlacedBufs};
 use common::profile::{Clock, Plan, Profile, Suite, CLOCK_VAR};
 use cpu_time::ThreadCpuTime;
 
@@ -74,12 +74,12 @@ fn bench_op<M: Measurement, R: Checked>(
     op: &str,
     arity: u64,
     writes: bool,
-    mut call: impl FnMut(&Kernels, &mut Bufs) -> R,
+    mut call: impl FnMut(&Kernels, &mut PlacedBufs) -> R,
 ) {
     let mut group = c.benchmark_group(op);
     for &n in &plan.sizes {
         // One set of inputs per size, shared by the backends, which run back to back so their ratios are fair.
-        let mut bufs = Bufs::new(op, arity, n);
+        let mut bufs = PlacedBufs::from_env(op, arity, n);
         let elements = n as u64;
         group.throughput(Throughput::ElementsAndBytes {
             elements,
@@ -112,7 +112,7 @@ fn run<M: Measurement>(c: Criterion<M>, plan: &Plan) {
 
     macro_rules! register {
         ($($op:ident: $arity:literal, $writes:literal, |$k:ident, $x:ident| $call:expr;)*) => {$(
-            bench_op(&mut c, plan, &timing, stringify!($op), $arity, $writes, |$k: &Kernels, $x: &mut Bufs| $call);
+            bench_op(&mut c, plan, &timing, stringify!($op), $arity, $writes, |$k: &Kernels, $x: &mut PlacedBufs| $call);
         )*};
     }
     for_each_op!(register);
@@ -127,13 +127,13 @@ fn lockstep_benches(plan: &Plan) -> Vec<serve::Bench> {
         ($($op:ident: $arity:literal, $writes:literal, |$k:ident, $x:ident| $call:expr;)*) => {$(
             for &n in &plan.sizes {
                 for &backend in &plan.backends {
-                    let call = |$k: &Kernels, $x: &mut Bufs| $call;
+                    let call = |$k: &Kernels, $x: &mut PlacedBufs| $call;
                     let op = stringify!($op);
                     benches.push(serve::Bench {
                         id: format!("{op}/{}/{n}", backend.name()),
                         prepare: Box::new(move |seed| {
                             let k = Kernels::new(backend).unwrap_or_else(|e| panic!("{op}: {e}"));
-                            let mut bufs = Bufs::placed(op, $arity, n, seed);
+                            let mut bufs = PlacedBufs::placed(op, $arity, n, seed);
                             let _ = call(&k, &mut bufs).checked(op);
                             Box::new(move |iters| {
                                 for _ in 0..iters {

@@ -8,42 +8,60 @@ use super::layout::{self, Placed};
 /// The buffers of one benchmark case, filled from [`gen::input`] before anything is timed.
 ///
 /// Inputs an op does not read stay empty; `out` (length `n`) is allocated for every op so element-wise ops and
-/// softmax can use the out-parameter form (NumPy's `out=`). Each buffer sits where `LANES_BENCH_LAYOUT_SEED`
-/// puts it ([`layout`]; at the start of its allocation when unset).
-pub struct Bufs {
+/// softmax can use the out-parameter form (NumPy's `out=`). The instruction suite uses plain vectors
+/// ([`Bufs::new`]); the wall-clock suite places every buffer by a layout seed ([`PlacedBufs`]). The two are
+/// different types so that the instruction suite's harness (and so its counts) does not change with placement.
+pub struct Bufs<B = Vec<f32>> {
     /// Input 0 (`a`).
-    pub a: Placed<f32>,
+    pub a: B,
     /// Input 1 (`b`), empty unless the op takes it.
-    pub b: Placed<f32>,
+    pub b: B,
     /// Input 2 (`c`), empty unless the op takes it.
-    pub c: Placed<f32>,
+    pub c: B,
     /// The output of element-wise ops and softmax.
-    pub out: Placed<f32>,
+    pub out: B,
 }
 
+/// The wall-clock suite's buffers: each where `LANES_BENCH_LAYOUT_SEED` puts it ([`layout`]).
+pub type PlacedBufs = Bufs<Placed<f32>>;
+
 impl Bufs {
-    /// The `arity` inputs of `op` at size `n`, exactly as the Python side generates them, placed by
-    /// `LANES_BENCH_LAYOUT_SEED`.
+    /// The `arity` inputs of `op` at size `n`, exactly as the Python side generates them.
     #[must_use]
     pub fn new(op: &str, arity: u64, n: usize) -> Bufs {
-        Bufs::placed(op, arity, n, layout::seed_from_env())
-    }
-
-    /// [`Bufs::new`] with the layout seed given (`None`: every buffer at the start of its allocation).
-    #[must_use]
-    pub fn placed(op: &str, arity: u64, n: usize, seed: Option<u64>) -> Bufs {
         let input = |k: u64| {
             if k < arity {
-                Placed::new(gen::input(op, k, n), layout::offset(seed, k))
+                gen::input(op, k, n)
             } else {
-                Placed::default()
+                Vec::new()
             }
         };
         Bufs {
             a: input(0),
             b: input(1),
             c: input(2),
-            out: Placed::new(vec![0.0; n], layout::offset(seed, 3)),
+            out: vec![0.0; n],
+        }
+    }
+}
+
+impl PlacedBufs {
+    /// [`Bufs::new`]'s buffers placed by `LANES_BENCH_LAYOUT_SEED` (at the start of their allocations when unset).
+    #[must_use]
+    pub fn from_env(op: &str, arity: u64, n: usize) -> PlacedBufs {
+        PlacedBufs::placed(op, arity, n, layout::seed_from_env())
+    }
+
+    /// [`Bufs::new`]'s buffers placed by `seed` (`None`: every buffer at the start of its allocation).
+    #[must_use]
+    pub fn placed(op: &str, arity: u64, n: usize, seed: Option<u64>) -> PlacedBufs {
+        let Bufs { a, b, c, out } = Bufs::new(op, arity, n);
+        let place = |v: Vec<f32>, slot: u64| Placed::new(v, layout::offset(seed, slot));
+        Bufs {
+            a: place(a, 0),
+            b: place(b, 1),
+            c: place(c, 2),
+            out: place(out, 3),
         }
     }
 }
