@@ -42,15 +42,36 @@ fn buffers_of_one_seed_get_different_offsets() {
 #[test]
 fn placed_buffers_keep_their_values_and_offset() {
     let values: Vec<f32> = (0..100).map(|i| i as f32 * 0.5).collect();
-    for off in [0, 16, 1008] {
+    for off in [None, Some(0), Some(16), Some(1008)] {
         let mut p = Placed::new(values.clone(), off);
         assert_eq!(&*p, values.as_slice());
         p[99] = -1.0;
         assert_eq!(p.len(), 100);
         assert_eq!(p[99], -1.0);
     }
-    let a = Placed::new(vec![0.0f32; 8], 0);
-    let b = Placed::new(vec![0.0f32; 8], 48);
+    let a = Placed::new(vec![0.0f32; 8], None);
+    let b = Placed::new(vec![0.0f32; 8], Some(48));
     assert_eq!(a.len(), b.len());
     assert!(Placed::<f32>::default().is_empty());
+    assert!(Placed::new(Vec::<f32>::new(), Some(16)).is_empty());
+}
+
+#[test]
+fn a_seed_fixes_the_place_within_the_page() {
+    for seed in [1, 2, 99] {
+        for slot in 0..4 {
+            let p = Placed::at(vec![1.0f32; 3000], Some(seed), slot);
+            let in_page = p.as_ptr() as usize % 4096;
+            assert_eq!(
+                in_page,
+                offset(Some(seed), slot) * 4,
+                "seed {seed} slot {slot}"
+            );
+            assert_eq!(p.len(), 3000);
+        }
+    }
+    // No seed: the vector as the allocator placed it.
+    let v = vec![2.0f32; 10];
+    let ptr = v.as_ptr();
+    assert_eq!(Placed::at(v, None, 0).as_ptr(), ptr);
 }

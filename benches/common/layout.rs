@@ -7,9 +7,9 @@
 //! sides see the same layout and successive rounds see different ones: the layout's effect cancels within a
 //! round and averages out across rounds instead of masquerading as a change.
 //!
-//! Without the variable every buffer starts at its allocation (offset 0), as before. With it, buffer `k`
-//! starts `64 · h(seed, k) mod 4096` bytes into a slightly larger allocation: a whole number of cache lines, so
-//! the alignment a kernel sees within a line stays the allocator's.
+//! Without the variable every buffer is a plain vector, as before. With it, buffer `k` starts
+//! `64 · h(seed, k) mod 4096` bytes into fresh page-aligned memory of its own ([`Placed`]): its place within a
+//! page is exactly that, in every process, whatever the allocator did before.
 //!
 //! Shared (by `#[path]`) with the calibration crate's bench, so both measure under the same rule.
 #![allow(dead_code, unreachable_pub)]
@@ -56,28 +56,92 @@ pub fn offset(seed: Option<u64>, slot: u64) -> usize {
     (z % (PAGE_ELEMS / LINE_ELEMS) as u64) as usize * LINE_ELEMS
 }
 
-/// A buffer of `len` elements placed `offset` elements into its allocation; derefs to the slice.
-#[derive(Clone, Debug, Default)]
+/// A buffer placed `offset` elements into memory of its own; derefs to the slice.
+///
+/// With an offset (a seed is set) the memory is a fresh anonymous mapping (`mmap`), page-aligned, unmapped on
+/// drop: the buffer's address within its page is exactly the offset, the same in every process, and every
+/// preparation gets new physical pages. An allocator would instead put the buffer wherever its state says (which
+/// differs between two processes, e.g. with the length of their command lines) and, after the first free of a
+/// large block, reuse the same memory for the rest of the process (glibc raises its mmap threshold), so a
+/// process would keep one placement for good: measured as consistent ±4 % between two identical builds.
+/// Without an offset it is the plain vector, as before.
 pub struct Placed<T> {
-    storage: Vec<T>,
-    start: usize,
+    storage: Storage<T>,
 }
 
-impl<T: Copy + Default> Placed<T> {
-    /// `values` copied to `offset` elements into a new allocation (`offset` 0: no copy).
-    #[must_use]
-    pub fn new(values: Vec<T>, offset: usize) -> Placed<T> {
-        if offset == 0 {
-            return Placed {
-                storage: values,
-                start: 0,
-            };
-        }
-        let mut storage = vec![T::default(); offset + values.len()];
-        storage[offset..].copy_from_slice(&values);
+enum Storage<T> {
+    Vec(Vec<T>),
+    Mapped {
+        base: *mut libc::c_void,
+        map_len: usize,
+        data: *mut T,
+        len: usize,
+    },
+}
+
+impl<T> Default for Placed<T> {
+    fn default() -> Self {
         Placed {
-            storage,
-            start: offset,
+            storage: Storage::Vec(Vec::new()),
+        }
+    }
+}
+
+impl<T: Copy> Placed<T> {
+    /// Buffer `slot`'s `values` where `seed` puts it: [`offset`] elements into a fresh page-aligned mapping
+    /// (no seed: the vector itself).
+    #[must_use]
+    pub fn at(values: Vec<T>, seed: Option<u64>, slot: u64) -> Placed<T> {
+        Placed::new(values, seed.map(|_| offset(seed, slot)))
+    }
+
+    /// `values` at `offset` elements into a fresh page-aligned mapping (`None`, or no values: the vector itself).
+    ///
+    /// # Panics
+    /// When the mapping cannot be made (out of memory).
+    #[must_use]
+    pub fn new(values: Vec<T>, offset: Option<usize>) -> Placed<T> {
+        let Some(offset) = offset.filter(|_| !values.is_empty()) else {
+            return Placed {
+                storage: Storage::Vec(values),
+            };
+        };
+        let size = std::mem::size_of::<T>();
+        let map_len = (offset + values.len()) * size;
+        // SAFETY: an anonymous private mapping of `map_len` > 0 bytes at an address of the kernel's choosing;
+        // no file, no fixed address.
+        let base = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                map_len,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        assert!(base != libc::MAP_FAILED, "mmap of {map_len} bytes failed");
+        // SAFETY: the mapping is page-aligned (so aligned for `T`) and holds `offset + len` values of `T`;
+        // `data` points `offset` values in, so `len` values fit after it.
+        let data = unsafe { base.cast::<T>().add(offset) };
+        // SAFETY: `data` is valid for `len` writes (above) and does not overlap `values`' own memory.
+        unsafe { std::ptr::copy_nonoverlapping(values.as_ptr(), data, values.len()) };
+        Placed {
+            storage: Storage::Mapped {
+                base,
+                map_len,
+                data,
+                len: values.len(),
+            },
+        }
+    }
+}
+
+impl<T> Drop for Placed<T> {
+    fn drop(&mut self) {
+        if let Storage::Mapped { base, map_len, .. } = self.storage {
+            // SAFETY: `base`/`map_len` are exactly the mapping made in `new`, unmapped once, here.
+            unsafe { libc::munmap(base, map_len) };
         }
     }
 }
@@ -85,12 +149,22 @@ impl<T: Copy + Default> Placed<T> {
 impl<T> Deref for Placed<T> {
     type Target = [T];
     fn deref(&self) -> &[T] {
-        &self.storage[self.start..]
+        match &self.storage {
+            Storage::Vec(v) => v,
+            // SAFETY: `data` points to `len` initialised values inside the live mapping (see `new`).
+            Storage::Mapped { data, len, .. } => unsafe { std::slice::from_raw_parts(*data, *len) },
+        }
     }
 }
 
 impl<T> DerefMut for Placed<T> {
     fn deref_mut(&mut self) -> &mut [T] {
-        &mut self.storage[self.start..]
+        match &mut self.storage {
+            Storage::Vec(v) => v,
+            // SAFETY: as in `deref`; `&mut self` makes this the only reference to the mapping.
+            Storage::Mapped { data, len, .. } => unsafe {
+                std::slice::from_raw_parts_mut(*data, *len)
+            },
+        }
     }
 }

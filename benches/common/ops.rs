@@ -56,7 +56,7 @@ impl PlacedBufs {
     #[must_use]
     pub fn placed(op: &str, arity: u64, n: usize, seed: Option<u64>) -> PlacedBufs {
         let Bufs { a, b, c, out } = Bufs::new(op, arity, n);
-        let place = |v: Vec<f32>, slot: u64| Placed::new(v, layout::offset(seed, slot));
+        let place = |v: Vec<f32>, slot: u64| Placed::at(v, seed, slot);
         Bufs {
             a: place(a, 0),
             b: place(b, 1),

@@ -30,7 +30,7 @@ fn run<M: Measurement>(c: Criterion<M>, side: Side) {
     let values: Vec<u32> = (0..capacity as u32)
         .map(|i| i.wrapping_mul(2_654_435_761))
         .collect();
-    let buffer = layout::Placed::new(values, layout::offset(seed, 0));
+    let buffer = layout::Placed::at(values, seed, 0);
     for kind in Kind::ALL {
         let mut group = c.benchmark_group(kind.name());
         for case in Case::all().into_iter().filter(|c| c.kind == kind) {
@@ -73,7 +73,7 @@ fn lockstep_benches(side: Side) -> Vec<serve::Bench> {
                         let values = (0..len as u32)
                             .map(|i| i.wrapping_mul(2_654_435_761))
                             .collect();
-                        let buffer = layout::Placed::new(values, layout::offset(seed, 0));
+                        let buffer = layout::Placed::at(values, seed, 0);
                         Box::new(move |iters| {
                             for _ in 0..iters {
                                 black_box(stream(black_box(&buffer)));
