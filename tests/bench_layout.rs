@@ -6,7 +6,7 @@ mod layout;
 
 use std::collections::BTreeSet;
 
-use layout::{offset, Placed};
+use layout::{fixed_address, offset, Placed};
 
 #[test]
 fn no_seed_means_no_offset() {
@@ -42,7 +42,7 @@ fn buffers_of_one_seed_get_different_offsets() {
 #[test]
 fn placed_buffers_keep_their_values_and_offset() {
     let values: Vec<f32> = (0..100).map(|i| i as f32 * 0.5).collect();
-    for off in [None, Some(0), Some(16), Some(1008)] {
+    for off in [None, Some((0, 0)), Some((16, 0)), Some((1008, 0))] {
         let mut p = Placed::new(values.clone(), off);
         assert_eq!(&*p, values.as_slice());
         p[99] = -1.0;
@@ -50,10 +50,10 @@ fn placed_buffers_keep_their_values_and_offset() {
         assert_eq!(p[99], -1.0);
     }
     let a = Placed::new(vec![0.0f32; 8], None);
-    let b = Placed::new(vec![0.0f32; 8], Some(48));
+    let b = Placed::new(vec![0.0f32; 8], Some((48, 0)));
     assert_eq!(a.len(), b.len());
     assert!(Placed::<f32>::default().is_empty());
-    assert!(Placed::new(Vec::<f32>::new(), Some(16)).is_empty());
+    assert!(Placed::new(Vec::<f32>::new(), Some((16, 0))).is_empty());
 }
 
 #[test]
@@ -68,6 +68,12 @@ fn a_seed_fixes_the_place_within_the_page() {
                 "seed {seed} slot {slot}"
             );
             assert_eq!(p.len(), 3000);
+            // The virtual address is the seed's (the test process has nothing else mapped there).
+            assert_eq!(p.as_ptr() as usize - in_page, fixed_address(seed, slot));
+            drop(p);
+            // Freed: the same place can be mapped again (the next round of the same benchmark).
+            let again = Placed::at(vec![1.0f32; 3000], Some(seed), slot);
+            assert_eq!(again.as_ptr() as usize - in_page, fixed_address(seed, slot));
         }
     }
     // No seed: the vector as the allocator placed it.

@@ -58,13 +58,13 @@ pub fn offset(seed: Option<u64>, slot: u64) -> usize {
 
 /// A buffer placed `offset` elements into memory of its own; derefs to the slice.
 ///
-/// With an offset (a seed is set) the memory is a fresh anonymous mapping (`mmap`), page-aligned, unmapped on
-/// drop: the buffer's address within its page is exactly the offset, the same in every process, and every
+/// With a seed the memory is a fresh anonymous mapping (`mmap`) at a virtual address chosen by the seed and the
+/// slot ([`fixed_address`]), unmapped on drop: the whole virtual layout is the same in every process, and every
 /// preparation gets new physical pages. An allocator would instead put the buffer wherever its state says (which
 /// differs between two processes, e.g. with the length of their command lines) and, after the first free of a
-/// large block, reuse the same memory for the rest of the process (glibc raises its mmap threshold), so a
-/// process would keep one placement for good: measured as consistent ±4 % between two identical builds.
-/// Without an offset it is the plain vector, as before.
+/// large block, reuse the same memory for the rest of the process (glibc raises its mmap threshold): measured on
+/// AMD Zen 4 as ±4 % at 100,000 elements and up to 3x at 1,000 between two identical builds, one process slow
+/// for a whole round. Without a seed it is the plain vector, as before.
 pub struct Placed<T> {
     storage: Storage<T>,
 }
@@ -88,38 +88,55 @@ impl<T> Default for Placed<T> {
 }
 
 impl<T: Copy> Placed<T> {
-    /// Buffer `slot`'s `values` where `seed` puts it: [`offset`] elements into a fresh page-aligned mapping
-    /// (no seed: the vector itself).
+    /// Buffer `slot`'s `values` where `seed` puts it (no seed: the vector itself). With a seed the buffer is a
+    /// fresh mapping at a virtual address that depends only on the seed and the slot — the same in every
+    /// process — [`offset`] elements into its page.
     #[must_use]
     pub fn at(values: Vec<T>, seed: Option<u64>, slot: u64) -> Placed<T> {
-        Placed::new(values, seed.map(|_| offset(seed, slot)))
+        match seed {
+            Some(s) => Placed::new(values, Some((offset(seed, slot), fixed_address(s, slot)))),
+            None => Placed::new(values, None),
+        }
     }
 
-    /// `values` at `offset` elements into a fresh page-aligned mapping (`None`, or no values: the vector itself).
+    /// `values` at `offset` elements into a fresh page-aligned mapping, at virtual address `address` when it is
+    /// free (else, and for 0, where the kernel puts it); `None`, or no values: the vector itself.
     ///
     /// # Panics
     /// When the mapping cannot be made (out of memory).
     #[must_use]
-    pub fn new(values: Vec<T>, offset: Option<usize>) -> Placed<T> {
-        let Some(offset) = offset.filter(|_| !values.is_empty()) else {
+    pub fn new(values: Vec<T>, place: Option<(usize, usize)>) -> Placed<T> {
+        let Some((offset, address)) = place.filter(|_| !values.is_empty()) else {
             return Placed {
                 storage: Storage::Vec(values),
             };
         };
         let size = std::mem::size_of::<T>();
         let map_len = (offset + values.len()) * size;
-        // SAFETY: an anonymous private mapping of `map_len` > 0 bytes at an address of the kernel's choosing;
-        // no file, no fixed address.
-        let base = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                map_len,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-                -1,
-                0,
-            )
+        let map = |hint: usize, flags: libc::c_int| {
+            // SAFETY: an anonymous private mapping of `map_len` > 0 bytes; with MAP_FIXED_NOREPLACE the kernel
+            // refuses (instead of replacing) any existing mapping in the range, so nothing of ours is clobbered.
+            unsafe {
+                libc::mmap(
+                    hint as *mut libc::c_void,
+                    map_len,
+                    libc::PROT_READ | libc::PROT_WRITE,
+                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | flags,
+                    -1,
+                    0,
+                )
+            }
         };
+        // Address 0: anywhere. An old kernel may treat MAP_FIXED_NOREPLACE as a hint and map elsewhere: the
+        // mapping is still fresh, so it is kept.
+        let mut base = if address == 0 {
+            libc::MAP_FAILED
+        } else {
+            map(address, libc::MAP_FIXED_NOREPLACE)
+        };
+        if base == libc::MAP_FAILED {
+            base = map(0, 0);
+        }
         assert!(base != libc::MAP_FAILED, "mmap of {map_len} bytes failed");
         // SAFETY: the mapping is page-aligned (so aligned for `T`) and holds `offset + len` values of `T`;
         // `data` points `offset` values in, so `len` values fit after it.
@@ -135,6 +152,20 @@ impl<T: Copy> Placed<T> {
             },
         }
     }
+}
+
+/// Start of the region where seeded buffers are mapped: far below where Linux puts other mappings on x86_64.
+const REGION: usize = 0x2000_0000_0000;
+/// Address space reserved per buffer slot (the largest buffer of any benchmark here is a few MB).
+const SLOT_SPAN: usize = 1 << 28;
+
+/// The virtual address of buffer `slot` under `seed`: its slot's region plus a seed-chosen number of pages
+/// (0..1024), so that the buffers' relative positions above the page vary between rounds but not between
+/// processes (address-hashed structures such as AMD's L1 way predictor see the same layout on both sides).
+#[must_use]
+pub fn fixed_address(seed: u64, slot: u64) -> usize {
+    let pages = offset(Some(seed ^ 0x5EED), slot + 16) / LINE_ELEMS * 16 + (seed as usize % 16);
+    REGION + slot as usize * SLOT_SPAN + pages * 4096
 }
 
 impl<T> Drop for Placed<T> {

@@ -85,6 +85,9 @@ fn answer(
                 .iter()
                 .find(|b| b.id == id)
                 .ok_or_else(|| format!("no benchmark {id:?}"))?;
+            // The previous benchmark's buffers go first: a seeded buffer's address is fixed, so the new ones
+            // need the old ones' place.
+            *current = None;
             *current = Some((bench.prepare)(seed));
             Ok(Some("ok".into()))
         }
