@@ -58,9 +58,11 @@ pub fn offset(seed: Option<u64>, slot: u64) -> usize {
 
 /// A buffer placed `offset` elements into memory of its own; derefs to the slice.
 ///
-/// With a seed the memory is a fresh anonymous mapping (`mmap`) at a virtual address chosen by the seed and the
-/// slot ([`fixed_address`]), unmapped on drop: the whole virtual layout is the same in every process, and every
-/// preparation gets new physical pages. An allocator would instead put the buffer wherever its state says (which
+/// With a seed the memory is a mapping (`mmap`) at a virtual address chosen by the seed and the slot
+/// ([`fixed_address`]), unmapped on drop: the whole virtual layout is the same in every process. With
+/// [`SHARED_VAR`] it maps a file that both processes of a paired comparison map, so they also use the same
+/// physical pages (the kernel hands a process back the pages it just freed, so fresh anonymous memory kept each
+/// process on its own pages: measured ±5 % between identical builds at 100,000 elements). An allocator would instead put the buffer wherever its state says (which
 /// differs between two processes, e.g. with the length of their command lines) and, after the first free of a
 /// large block, reuse the same memory for the rest of the process (glibc raises its mmap threshold): measured on
 /// AMD Zen 4 as ±4 % at 100,000 elements and up to 3x at 1,000 between two identical builds, one process slow
@@ -90,45 +92,89 @@ impl<T> Default for Placed<T> {
 impl<T: Copy> Placed<T> {
     /// Buffer `slot`'s `values` where `seed` puts it (no seed: the vector itself). With a seed the buffer is a
     /// fresh mapping at a virtual address that depends only on the seed and the slot — the same in every
-    /// process — [`offset`] elements into its page.
+    /// process — [`offset`] elements into its page. With [`SHARED_VAR`] set, the mapping is of the file
+    /// `slot-<slot>` in that directory, shared: every process of a comparison then reads and writes the same
+    /// physical memory.
     #[must_use]
     pub fn at(values: Vec<T>, seed: Option<u64>, slot: u64) -> Placed<T> {
-        match seed {
-            Some(s) => Placed::new(values, Some((offset(seed, slot), fixed_address(s, slot)))),
-            None => Placed::new(values, None),
+        let Some(s) = seed else {
+            return Placed::new(values, None);
+        };
+        let file = shared_dir().map(|dir| dir.join(format!("slot-{slot}")));
+        Placed::mapped(
+            values,
+            offset(seed, slot),
+            fixed_address(s, slot),
+            file.as_deref(),
+        )
+    }
+
+    /// `values` at `offset` elements into a fresh page-aligned anonymous mapping, at virtual address `address`
+    /// when it is free (else, and for 0, where the kernel puts it); `None`, or no values: the vector itself.
+    #[must_use]
+    pub fn new(values: Vec<T>, place: Option<(usize, usize)>) -> Placed<T> {
+        match place {
+            Some((offset, address)) => Placed::mapped(values, offset, address, None),
+            None => Placed {
+                storage: Storage::Vec(values),
+            },
         }
     }
 
-    /// `values` at `offset` elements into a fresh page-aligned mapping, at virtual address `address` when it is
-    /// free (else, and for 0, where the kernel puts it); `None`, or no values: the vector itself.
+    /// The mapping behind [`Placed::at`] and [`Placed::new`]: anonymous, or of `file` (created or resized).
     ///
     /// # Panics
-    /// When the mapping cannot be made (out of memory).
-    #[must_use]
-    pub fn new(values: Vec<T>, place: Option<(usize, usize)>) -> Placed<T> {
-        let Some((offset, address)) = place.filter(|_| !values.is_empty()) else {
+    /// When the file cannot be opened or the mapping cannot be made (naming the file or the size).
+    fn mapped(
+        values: Vec<T>,
+        offset: usize,
+        address: usize,
+        file: Option<&std::path::Path>,
+    ) -> Placed<T> {
+        if values.is_empty() {
             return Placed {
                 storage: Storage::Vec(values),
             };
+        }
+        let map_len = (offset + values.len()) * std::mem::size_of::<T>();
+        let file = file.map(|path| {
+            let f = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            // Only ever grown: the other process may still map the old length until its next `prepare`.
+            let len = f.metadata().map_or(0, |m| m.len());
+            if len < map_len as u64 {
+                f.set_len(map_len as u64).unwrap_or_else(|e| {
+                    panic!("{}: resize to {map_len} bytes: {e}", path.display())
+                });
+            }
+            f
+        });
+        let (share, fd) = match &file {
+            Some(f) => (libc::MAP_SHARED, std::os::fd::AsRawFd::as_raw_fd(f)),
+            None => (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS, -1),
         };
-        let size = std::mem::size_of::<T>();
-        let map_len = (offset + values.len()) * size;
         let map = |hint: usize, flags: libc::c_int| {
-            // SAFETY: an anonymous private mapping of `map_len` > 0 bytes; with MAP_FIXED_NOREPLACE the kernel
-            // refuses (instead of replacing) any existing mapping in the range, so nothing of ours is clobbered.
+            // SAFETY: a mapping of `map_len` > 0 bytes, anonymous or of a file at least that long (resized
+            // above); with MAP_FIXED_NOREPLACE the kernel refuses (instead of replacing) any existing mapping in
+            // the range, so nothing of ours is clobbered.
             unsafe {
                 libc::mmap(
                     hint as *mut libc::c_void,
                     map_len,
                     libc::PROT_READ | libc::PROT_WRITE,
-                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | flags,
-                    -1,
+                    share | flags,
+                    fd,
                     0,
                 )
             }
         };
         // Address 0: anywhere. An old kernel may treat MAP_FIXED_NOREPLACE as a hint and map elsewhere: the
-        // mapping is still fresh, so it is kept.
+        // mapping is still valid, so it is kept.
         let mut base = if address == 0 {
             libc::MAP_FAILED
         } else {
@@ -152,6 +198,16 @@ impl<T: Copy> Placed<T> {
             },
         }
     }
+}
+
+/// The variable naming a directory (ideally on tmpfs) whose files back the seeded buffers, shared between the
+/// processes of a paired comparison (guard sets it for both sides).
+pub const SHARED_VAR: &str = "LANES_BENCH_SHARED_DIR";
+
+fn shared_dir() -> Option<std::path::PathBuf> {
+    std::env::var_os(SHARED_VAR)
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
 }
 
 /// Start of the region where seeded buffers are mapped: far below where Linux puts other mappings on x86_64.
