@@ -132,11 +132,7 @@ impl Runner {
         let command_line = self.shown(&format!("cargo {}", args.join(" ")));
         let mut cmd = self.command();
         cmd.args(&args).stderr(Stdio::inherit());
-        let out = cmd.output().map_err(|e| Error::Command {
-            command: command_line.clone(),
-            problem: format!("could not start: {e}"),
-            hint: "is cargo on PATH?".into(),
-        })?;
+        let out = output(&mut cmd, &command_line)?;
         if !out.status.success() {
             return Err(Error::Command {
                 command: command_line,
@@ -174,11 +170,7 @@ impl Runner {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let out = cmd.output().map_err(|e| Error::Command {
-            command: command_line.clone(),
-            problem: format!("could not start: {e}"),
-            hint: "is cargo on PATH?".into(),
-        })?;
+        let out = output(&mut cmd, &command_line)?;
         if !out.status.success() {
             let err = String::from_utf8_lossy(&out.stderr);
             return Err(Error::Command {
@@ -203,6 +195,15 @@ impl Runner {
         }
         stream(cmd, command_line, "is cargo on PATH?")
     }
+}
+
+/// Runs cargo `cmd` to completion, capturing its output; a failure to start names `command_line`.
+fn output(cmd: &mut Command, command_line: &str) -> Result<std::process::Output> {
+    cmd.output().map_err(|e| Error::Command {
+        command: command_line.to_string(),
+        problem: format!("could not start: {e}"),
+        hint: "is cargo on PATH?".into(),
+    })
 }
 
 /// The `executable` of the `compiler-artifact` message for bench target `bench` in cargo's JSON messages.

@@ -173,6 +173,10 @@ fn shipped_thresholds_file_is_valid() {
     );
     assert_eq!(t.noise.confidence, 0.90);
     assert_eq!(t.noise.stored_max_regression_pct, 10.0);
+    // 1,000-element wall-clock cells only warn (the per-process effect in docs/SIGNAL.md); 100,000 gate.
+    assert!(!t.rule(Suite::Wall, "sum/avx512/1000").gate);
+    assert!(t.rule(Suite::Wall, "sum/avx512/100000").gate);
+    assert!(t.rule(Suite::Instructions, "sum/avx2/1000").gate);
     // The gate reached in the second session (docs/PERFORMANCE.md): parity, 95 % of cells.
     assert_eq!(t.numpy.max_ratio, 1.0);
     assert_eq!(t.numpy.min_fraction, 0.95);

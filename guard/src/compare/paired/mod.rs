@@ -155,16 +155,16 @@ pub fn entries(
     let suite = Suite::Wall;
     let confidence = thresholds.noise.confidence;
     let mut out = Vec::with_capacity(samples.len() + base_only.len());
-    for s in samples {
-        let rule = thresholds.rule(suite, &s.id);
-        let mut e = entry(
-            suite,
-            &s.id,
-            Status::New,
-            rule.gate,
-            Some(rule.max_regression_pct),
-        );
+    // An entry under the benchmark's rule (a missing one never gates), in this module's metric.
+    let new = |id: &str, status: Status| {
+        let rule = thresholds.rule(suite, id);
+        let gate = rule.gate && status != Status::Missing;
+        let mut e = entry(suite, id, status, gate, Some(rule.max_regression_pct));
         e.metric = METRIC.to_string();
+        (e, rule)
+    };
+    for s in samples {
+        let (mut e, rule) = new(&s.id, Status::New);
         e.baseline = s.median(false);
         e.current = s.median(true);
         if e.baseline.is_none() {
@@ -201,29 +201,13 @@ pub fn entries(
         out.push(e);
     }
     for (id, current) in head_only {
-        let rule = thresholds.rule(suite, id);
-        let mut e = entry(
-            suite,
-            id,
-            Status::New,
-            rule.gate,
-            Some(rule.max_regression_pct),
-        );
-        e.metric = METRIC.to_string();
+        let (mut e, _) = new(id, Status::New);
         e.current = *current;
         e.note = Some("measured on the head only".into());
         out.push(e);
     }
     for id in base_only {
-        let rule = thresholds.rule(suite, id);
-        let mut e = entry(
-            suite,
-            id,
-            Status::Missing,
-            false,
-            Some(rule.max_regression_pct),
-        );
-        e.metric = METRIC.to_string();
+        let (mut e, _) = new(id, Status::Missing);
         e.note = Some("measured on the base but not on the head".into());
         out.push(e);
     }
