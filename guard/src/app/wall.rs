@@ -139,7 +139,8 @@ pub(crate) fn measure(
         },
         head,
         note: format!(
-            "wall: base {short} and head measured in {} paired rounds in this run",
+            "wall: base {short} and head measured in lockstep in this run ({} rounds per benchmark); the elapsed \
+             times shown and compared with NumPy are the head's, measured alone after the rounds",
             settings.rounds
         ),
     })

@@ -75,7 +75,7 @@ pub struct PairedSamples {
     /// The same batches timed with the elapsed (wall-clock) time, shown beside the verdict.
     #[serde(default)]
     pub wall: Vec<Round>,
-    /// The median elapsed time per iteration of the head's batches (compared with NumPy).
+    /// The median elapsed time per iteration of the head running alone after the rounds (compared with NumPy).
     #[serde(default)]
     pub head_wall_ns: Option<f64>,
     /// Iterations per batch.
