@@ -348,16 +348,8 @@ impl Thresholds {
                 }
                 t.noise.confidence = c;
             }
-            if let Some(r) = w.rounds {
-                if !(2..=100).contains(&r) {
-                    return Err(bad(
-                        "wall_clock.rounds",
-                        format!("must be between 2 and 100, got {r}"),
-                    ));
-                }
-                t.noise.rounds = r;
-            }
             for (value, slot, field, range) in [
+                (w.rounds, &mut t.noise.rounds, "wall_clock.rounds", 2..=100),
                 (w.pairs, &mut t.noise.pairs, "wall_clock.pairs", 1..=1000),
                 (
                     w.batch_us,

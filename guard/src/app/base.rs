@@ -12,7 +12,8 @@
 //!
 //! Instruction counts are deterministic, so the base's are cached there under their fingerprint: a second
 //! check of the same base does not measure it again (its callgrind files are put back so that the root cause
-//! still compares with it). Wall-clock times are measured again on every check.
+//! still compares with it). Wall-clock times are measured paired with the head on every check (`app/wall.rs`,
+//! which uses this module's worktree and runner).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,7 +24,7 @@ use crate::baseline::{self, BaselineFile};
 use crate::bench::Runner;
 use crate::callgrind::names::BASE_WORKTREE;
 use crate::cli::Common;
-use crate::compare::{IrStats, WallStats};
+use crate::compare::IrStats;
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::fingerprint::Fingerprint;
@@ -118,34 +119,33 @@ impl BaseSide {
         })
     }
 
-    /// Measures the base's `suite` (instruction counts: unless cached for this fingerprint) and stores its
-    /// results as a baseline file in [`Self::dir`]. Returns a note for the report.
+    /// Measures the base's instruction counts (unless cached for this fingerprint) and stores them as a
+    /// baseline file in [`Self::dir`]. Returns a note for the report. (The wall-clock suite is measured paired
+    /// with the head instead: `app/wall.rs`.)
     ///
     /// # Errors
     /// When the worktree cannot be made, the base's benches fail, or the results cannot be stored.
-    pub(crate) fn measure(
+    pub(crate) fn measure_instructions(
         &mut self,
         common: &Common,
-        suite: Suite,
         fp: &Fingerprint,
     ) -> Result<String> {
-        let short = git::short(&self.base.sha);
+        let suite = Suite::Instructions;
+        let short = self.short();
         let path = baseline::path(&self.dir, suite, fp);
         let outs = self.dir.join("gungraun");
         let gungraun = common.target_dir.join("gungraun");
-        if suite == Suite::Instructions {
-            if let Ok(Some(file)) = BaselineFile::<IrStats>::load(&path, suite) {
-                if file.fingerprint.differences(fp).is_empty() {
-                    let restored = copy_outs(&outs, &gungraun, None)?;
-                    say(&format!(
-                        "base {short}: instruction counts from the cache ({} benchmarks, {restored} callgrind files put back for the root cause)",
-                        file.benchmarks.len()
-                    ));
-                    return Ok(format!(
-                        "instructions: base {short} taken from the cache of an earlier check ({}); Ir is deterministic",
-                        path.display()
-                    ));
-                }
+        if let Ok(Some(file)) = BaselineFile::<IrStats>::load(&path, suite) {
+            if file.fingerprint.differences(fp).is_empty() {
+                let restored = copy_outs(&outs, &gungraun, None)?;
+                say(&format!(
+                    "base {short}: instruction counts from the cache ({} benchmarks, {restored} callgrind files put back for the root cause)",
+                    file.benchmarks.len()
+                ));
+                return Ok(format!(
+                    "instructions: base {short} taken from the cache of an earlier check ({}); Ir is deterministic",
+                    path.display()
+                ));
             }
         }
         let runner = self.runner(common)?;
@@ -160,6 +160,11 @@ impl BaseSide {
                     "the base's {suite} suite could not run: {message}"
                 )))
             }
+            Current::Wall(_) => {
+                return Err(Error::Other(
+                    "internal: the instruction suite returned wall-clock results".into(),
+                ))
+            }
             Current::Instructions(results) => {
                 let values: BTreeMap<String, IrStats> =
                     results.into_iter().map(|r| (r.id, r.metrics)).collect();
@@ -169,15 +174,6 @@ impl BaseSide {
                 copy_outs(&self.target.join("gungraun"), &outs, Some(since))?;
                 copy_outs(&outs, &gungraun, None)?;
                 // The baseline file is written last: it marks the cache entry complete.
-                let (file, _) =
-                    baseline::merge(None, values, fp.clone(), suite, today, true, &none);
-                file.store(&path)?;
-            }
-            Current::Wall(results) => {
-                let values: BTreeMap<String, WallStats> = results
-                    .iter()
-                    .map(|r| (r.id.clone(), WallStats::from(r)))
-                    .collect();
                 let (file, _) =
                     baseline::merge(None, values, fp.clone(), suite, today, true, &none);
                 file.store(&path)?;

@@ -105,10 +105,7 @@ pub fn check(args: &CheckArgs) -> Result<Outcome> {
     let mut base_side: Option<BaseSide> = None;
     for suite in common.suites() {
         if suite == Suite::Wall && !args.against_stored() {
-            let side = match &mut base_side {
-                Some(side) => side,
-                None => base_side.insert(BaseSide::resolve(common, args.base.as_deref())?),
-            };
+            let side = base_of(&mut base_side, args)?;
             let wall = super::wall::measure(common, side, &thresholds, args.rounds)?;
             entries.extend(wall.entries);
             suites.push(wall.summary);
@@ -123,11 +120,8 @@ pub fn check(args: &CheckArgs) -> Result<Outcome> {
             suites.push(skipped(suite, super::NO_VALGRIND.into()));
             continue;
         } else {
-            let side = match &mut base_side {
-                Some(side) => side,
-                None => base_side.insert(BaseSide::resolve(common, args.base.as_deref())?),
-            };
-            notes.push(side.measure(common, suite, &fp)?);
+            let side = base_of(&mut base_side, args)?;
+            notes.push(side.measure_instructions(common, &fp)?);
             side.dir.clone()
         };
         match current(common, suite, &runner)? {
@@ -194,6 +188,15 @@ pub fn check(args: &CheckArgs) -> Result<Outcome> {
     }
     write_report(args, &report)?;
     Ok(Outcome { report })
+}
+
+/// The base side of this check, resolved (and announced) on first use.
+fn base_of<'a>(slot: &'a mut Option<BaseSide>, args: &CheckArgs) -> Result<&'a mut BaseSide> {
+    if slot.is_none() {
+        *slot = Some(BaseSide::resolve(&args.common, args.base.as_deref())?);
+    }
+    slot.as_mut()
+        .ok_or_else(|| Error::Other("internal: no base side".into()))
 }
 
 /// Instruction-count entries that say the stored record no longer matches the code.
