@@ -29,6 +29,25 @@ pub struct FunctionKey {
     pub file: String,
 }
 
+/// The self cost of one position: an instruction (with `positions: instr line`) or a source line of one
+/// function, as callgrind attributes it — to the innermost inlined file (`fi=`/`fe=`), not to the code that
+/// inlined it. [`crate::rootcause`] maps addresses back to the workspace's lines with the binary's DWARF.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    /// The object file (`ob=`) holding the code, `???` when unknown.
+    pub object: String,
+    /// The function (`fn=`) the cost belongs to, as callgrind wrote it.
+    pub function: String,
+    /// The source file of the position (`fl=`, or the inlined file of `fi=`/`fe=`).
+    pub file: String,
+    /// The source line (0: callgrind knew none).
+    pub line: u32,
+    /// The instruction address relative to the object's load address, when the file has `instr` positions.
+    pub addr: Option<u64>,
+    /// Self cost of the event at this position.
+    pub cost: u64,
+}
+
 /// Self cost per function of one callgrind output file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Profile {
@@ -38,6 +57,8 @@ pub struct Profile {
     pub functions: BTreeMap<FunctionKey, u64>,
     /// The file's own total (`summary:` / `totals:`), when it has one.
     pub total: Option<u64>,
+    /// Self cost per position, in file order (positions with a zero cost left out).
+    pub sites: Vec<Site>,
 }
 
 impl Profile {
@@ -57,6 +78,79 @@ enum Space {
 }
 
 struct Names(HashMap<(Space, u64), String>);
+
+/// What one subposition of a cost line is (the `positions:` header).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sub {
+    Instr,
+    Line,
+    Other,
+}
+
+/// The subpositions of the cost lines and their last values (for `+n`, `-n` and `*` compression).
+struct Positions {
+    kinds: Vec<Sub>,
+    last: Vec<u64>,
+}
+
+impl Positions {
+    fn new(header: &str) -> Self {
+        let kinds: Vec<Sub> = header
+            .split_whitespace()
+            .map(|k| match k {
+                "instr" => Sub::Instr,
+                "line" => Sub::Line,
+                _ => Sub::Other,
+            })
+            .collect();
+        let kinds = if kinds.is_empty() { vec![Sub::Line] } else { kinds };
+        Self {
+            last: vec![0; kinds.len()],
+            kinds,
+        }
+    }
+
+    /// Reads the leading subpositions of a cost line (updating the compression state); returns the
+    /// instruction address and line, and how many fields they took.
+    fn read<'a>(
+        &mut self,
+        fields: &mut impl Iterator<Item = &'a str>,
+        path: &Path,
+        n: usize,
+    ) -> Result<(Option<u64>, u32)> {
+        let (mut addr, mut line) = (None, 0u32);
+        for (k, kind) in self.kinds.iter().enumerate() {
+            let Some(f) = fields.next() else { break };
+            let value = subposition(f, self.last[k])
+                .ok_or_else(|| bad(path, n, format!("position {f:?} is not a number")))?;
+            self.last[k] = value;
+            match kind {
+                Sub::Instr => addr = Some(value),
+                Sub::Line => line = u32::try_from(value).unwrap_or(u32::MAX),
+                Sub::Other => {}
+            }
+        }
+        Ok((addr, line))
+    }
+}
+
+/// One subposition: absolute (decimal or `0x` hex), relative to the previous value (`+n`, `-n`) or the
+/// same (`*`).
+fn subposition(f: &str, last: u64) -> Option<u64> {
+    let number = |v: &str| {
+        v.strip_prefix("0x")
+            .map_or_else(|| v.parse().ok(), |h| u64::from_str_radix(h, 16).ok())
+    };
+    if f == "*" {
+        Some(last)
+    } else if let Some(v) = f.strip_prefix('+') {
+        last.checked_add(number(v)?)
+    } else if let Some(v) = f.strip_prefix('-') {
+        last.checked_sub(number(v)?)
+    } else {
+        number(f)
+    }
+}
 
 impl Names {
     /// Resolves `(id) name`, `(id)` or a plain name.
@@ -99,12 +193,16 @@ fn bad(path: &Path, line: usize, problem: String) -> Error {
 /// is not a number, or a compressed name used before its definition.
 pub fn parse(text: &str, event: &str, path: &Path) -> Result<Profile> {
     let mut names = Names(HashMap::new());
-    let mut positions = 1usize;
+    let mut positions = Positions::new("line");
     let mut event_index: Option<usize> = None;
     let mut total = None;
+    let mut object = String::from("???");
     let mut file = String::from("???");
+    // The file of the current position: `fl=`, or an inlined file after `fi=`/`fe=`.
+    let mut inlined = file.clone();
     let mut current: Option<FunctionKey> = None;
     let mut functions: BTreeMap<FunctionKey, u64> = BTreeMap::new();
+    let mut sites: Vec<Site> = Vec::new();
     let mut skip_next_cost = false;
     for (i, raw) in text.lines().enumerate() {
         let n = i + 1;
@@ -113,7 +211,7 @@ pub fn parse(text: &str, event: &str, path: &Path) -> Result<Profile> {
             continue;
         }
         if let Some(v) = line.strip_prefix("positions:") {
-            positions = v.split_whitespace().count().max(1);
+            positions = Positions::new(v);
         } else if let Some(v) = line.strip_prefix("events:") {
             event_index = v.split_whitespace().position(|e| e == event);
             if event_index.is_none() {
@@ -132,42 +230,56 @@ pub fn parse(text: &str, event: &str, path: &Path) -> Result<Profile> {
             }
         } else if let Some(v) = line.strip_prefix("fl=") {
             file = names.resolve(Space::File, v, path, n)?;
+            inlined.clone_from(&file);
+        } else if let Some(v) = line.strip_prefix("fi=").or_else(|| line.strip_prefix("fe=")) {
+            // Inlined code: the cost stays with the current function, its position is in this file.
+            inlined = names.resolve(Space::File, v, path, n)?;
         } else if let Some(v) = line
-            .strip_prefix("fi=")
-            .or_else(|| line.strip_prefix("fe="))
-            .or_else(|| line.strip_prefix("cfi="))
+            .strip_prefix("cfi=")
             .or_else(|| line.strip_prefix("cfl="))
         {
-            // Inlined file or callee file: only defines ids; the cost stays with the current function.
+            // The callee's file: only defines ids.
             names.resolve(Space::File, v, path, n)?;
         } else if let Some(v) = line.strip_prefix("fn=") {
             let name = names.resolve(Space::Function, v, path, n)?;
+            inlined.clone_from(&file);
             current = Some(FunctionKey {
                 name,
                 file: file.clone(),
             });
         } else if let Some(v) = line.strip_prefix("cfn=") {
             names.resolve(Space::Function, v, path, n)?;
-        } else if let Some(v) = line
-            .strip_prefix("ob=")
-            .or_else(|| line.strip_prefix("cob="))
-        {
+        } else if let Some(v) = line.strip_prefix("ob=") {
+            object = names.resolve(Space::Object, v, path, n)?;
+        } else if let Some(v) = line.strip_prefix("cob=") {
             names.resolve(Space::Object, v, path, n)?;
         } else if line.starts_with("calls=") {
             skip_next_cost = true;
         } else if line.starts_with("jump=") || line.starts_with("jcnd=") {
         } else if is_cost_line(line) {
+            let mut fields = line.split_whitespace();
+            // The line after `calls=` is the call's inclusive cost: its position still counts for the
+            // compression of the next positions, its cost is the callee's.
+            let (addr, source_line) = positions.read(&mut fields, path, n)?;
             if std::mem::take(&mut skip_next_cost) {
                 continue;
             }
             let Some(k) = event_index else {
                 return Err(bad(path, n, "cost line before the `events:` header".into()));
             };
-            let cost = cost_at(line.split_whitespace().skip(positions), k, path, n)?;
+            let cost = cost_at(fields, k, path, n)?;
             if cost > 0 {
                 let key = current.clone().unwrap_or_else(|| FunctionKey {
                     name: "???".into(),
                     file: file.clone(),
+                });
+                sites.push(Site {
+                    object: object.clone(),
+                    function: key.name.clone(),
+                    file: inlined.clone(),
+                    line: source_line,
+                    addr,
+                    cost,
                 });
                 *functions.entry(key).or_default() += cost;
             }
@@ -181,6 +293,7 @@ pub fn parse(text: &str, event: &str, path: &Path) -> Result<Profile> {
         event: event.to_string(),
         functions,
         total,
+        sites,
     })
 }
 

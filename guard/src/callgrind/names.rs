@@ -34,6 +34,19 @@ fn strip_hash(name: &str) -> &str {
 /// function of the base and the same function of the head have the same name and file.
 pub const BASE_WORKTREE: &str = "guard/base/worktree";
 
+/// The path relative to the workspace when `path` is a workspace source file: under `root` (not under its
+/// `target/`) or in the base commit's worktree (`…/guard/base/worktree/…`).
+#[must_use]
+pub fn workspace_relative(path: &str, root: Option<&str>) -> Option<String> {
+    let marker = format!("/{BASE_WORKTREE}/");
+    if let Some(i) = path.find(&marker) {
+        return Some(path[i + marker.len()..].to_string());
+    }
+    let root = root.filter(|r| !r.is_empty())?.trim_end_matches('/');
+    let rest = path.strip_prefix(root)?.strip_prefix('/')?;
+    (!rest.starts_with("target/")).then(|| rest.to_string())
+}
+
 /// Shortens a source path to the crate it belongs to; `root` (the project root, when known) is removed
 /// from the front of paths inside the project. Unknown layouts keep their last three components.
 #[must_use]

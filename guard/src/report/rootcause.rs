@@ -7,7 +7,53 @@ use std::fmt::Write as _;
 
 use super::markdown::escape;
 use super::{fmt_value, Report};
-use crate::rootcause::RootCause;
+use crate::rootcause::{LineDelta, LineSource, RootCause};
+
+/// Longest source text in a markdown table cell (characters): keeps the table within GitHub's width.
+const CELL_TEXT: usize = 60;
+
+fn lines_heading(rc: &RootCause) -> &'static str {
+    match rc.line_source {
+        Some(LineSource::Callgrind) => {
+            "source lines by self Ir change (callgrind's innermost inlined lines: the bench binaries were \
+             not available to map them to the workspace)"
+        }
+        _ => "source lines by self Ir change (inlined code filed under the workspace line that inlined it)",
+    }
+}
+
+fn location(l: &LineDelta) -> String {
+    if l.line == 0 {
+        format!("{}:?", l.file)
+    } else {
+        format!("{}:{}", l.file, l.line)
+    }
+}
+
+/// A markdown code span holding `text` verbatim (a fence longer than any backtick run in it; `|` escaped
+/// for the table).
+fn code(text: &str) -> String {
+    let longest = text
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{}{pad}{fence}", text.replace('|', "\\|"))
+}
+
+fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() > max {
+        format!("{}…", text.chars().take(max).collect::<String>())
+    } else {
+        text.to_string()
+    }
+}
 
 fn signed(v: i64) -> String {
     let s = fmt_value("Ir", Some(v.unsigned_abs() as f64));
@@ -59,6 +105,31 @@ pub fn text(report: &Report) -> String {
                 f.file
             );
         }
+        if rc.lines.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "  {}:", lines_heading(rc));
+        let width = rc
+            .lines
+            .iter()
+            .map(|l| signed(l.delta).len())
+            .max()
+            .unwrap_or(0);
+        let place = rc
+            .lines
+            .iter()
+            .map(|l| location(l).len())
+            .max()
+            .unwrap_or(0);
+        for l in &rc.lines {
+            let text = l.text.as_deref().unwrap_or("");
+            let _ = writeln!(
+                out,
+                "    {:>width$}  {:<place$}  {text}",
+                signed(l.delta),
+                location(l)
+            );
+        }
     }
     out
 }
@@ -82,6 +153,23 @@ fn block(rc: &RootCause) -> String {
                 escape(&f.file),
                 fmt_value("Ir", Some(f.old as f64)),
                 fmt_value("Ir", Some(f.new as f64)),
+            );
+        }
+    }
+    if !rc.lines.is_empty() {
+        let _ = writeln!(s, "\n{}:\n", escape(lines_heading(rc)));
+        s.push_str("| change | line | source | before | after |\n|--:|---|---|--:|--:|\n");
+        for l in &rc.lines {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} |",
+                signed(l.delta),
+                code(&location(l)),
+                l.text
+                    .as_deref()
+                    .map_or_else(String::new, |t| code(&clip(t, CELL_TEXT))),
+                fmt_value("Ir", Some(l.old as f64)),
+                fmt_value("Ir", Some(l.new as f64)),
             );
         }
     }
@@ -135,6 +223,33 @@ mod tests {
                     delta: -100,
                 },
             ],
+            lines: vec![
+                LineDelta {
+                    file: "src/kernels/math.rs".into(),
+                    line: 114,
+                    text: Some("p = core::hint::black_box(p);".into()),
+                    old: 0,
+                    new: 218,
+                    delta: 218,
+                },
+                LineDelta {
+                    file: "src/simd/avx2.rs".into(),
+                    line: 84,
+                    text: Some("`a|b` <script>".into()),
+                    old: 35,
+                    new: 26,
+                    delta: -9,
+                },
+                LineDelta {
+                    file: "core/src/hint.rs".into(),
+                    line: 0,
+                    text: None,
+                    old: 1,
+                    new: 2,
+                    delta: 1,
+                },
+            ],
+            line_source: Some(LineSource::Dwarf),
             note: None,
         }]
     }
@@ -148,6 +263,8 @@ mod tests {
             old_total: 0,
             new_total: 0,
             functions: Vec::new(),
+            lines: Vec::new(),
+            line_source: None,
             note: Some("no previous callgrind run (`.out.old`) to compare with".into()),
         });
         insta::assert_snapshot!("rootcause_text", text(&r));

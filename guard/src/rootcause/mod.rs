@@ -1,9 +1,12 @@
-//! Root cause of an instruction-count regression: which functions gained (or lost) instructions.
+//! Root cause of an instruction-count regression: which functions and which source lines gained (or lost)
+//! instructions.
 //!
 //! gungraun keeps callgrind's output of the current run (`callgrind.<function>.<case>.out`) and of the
 //! previous run of the same benchmark (`….out.old`) next to `summary.json`. For each regressed benchmark
 //! this module reads both ([`crate::callgrind`]), sums the self cost per function (symbols demangled, paths
-//! shortened to their crate) and lists the functions with the largest `Ir` change. The comparison is with
+//! shortened to their crate) and lists the functions with the largest `Ir` change, then the source lines
+//! with the largest change ([`lines`]: through the bench binary's DWARF, the workspace line that inlined
+//! the code; each function filed under the file that defines it). The comparison is with
 //! gungraun's previous run in the same target directory — normally the base commit's run when CI runs both
 //! — not with the committed baseline; the report says which totals were compared. Nothing here changes a
 //! verdict, so unreadable callgrind files become a note, not an error.
@@ -16,6 +19,12 @@ use serde::{Deserialize, Serialize};
 use crate::callgrind::{self, names, Profile};
 use crate::fsio;
 use crate::suite::gungraun;
+
+pub mod lines;
+pub mod symbols;
+
+pub use lines::{LineDelta, LineSource};
+use symbols::{Dwarf, Symbolize};
 
 /// How many functions are listed per benchmark.
 pub const TOP: usize = 8;
@@ -46,6 +55,12 @@ pub struct RootCause {
     pub new_total: u64,
     /// The functions with the largest absolute change, largest first.
     pub functions: Vec<FunctionDelta>,
+    /// The source lines with the largest absolute change, largest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<LineDelta>,
+    /// How the lines were found (absent when there are none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_source: Option<LineSource>,
     /// Why there is no list, or a remark about it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -106,6 +121,48 @@ fn outputs(dir: &Path) -> Option<(PathBuf, Option<PathBuf>)> {
     Some((new.clone(), old.is_file().then_some(old)))
 }
 
+/// Files each function of `functions` under the file that defines it, where the symbols know it.
+fn refile(functions: &mut [FunctionDelta], defined: &BTreeMap<String, String>) {
+    for f in functions {
+        if let Some(file) = defined.get(&f.function) {
+            f.file.clone_from(file);
+        }
+    }
+}
+
+/// The root cause of two parsed profiles: functions and lines, with the symbols of each side.
+#[must_use]
+pub fn compare(
+    id: &str,
+    old: (&Profile, &dyn Symbolize),
+    new: (&Profile, &dyn Symbolize),
+    checkout: &lines::Checkout<'_>,
+) -> RootCause {
+    let mut functions = diff(old.0, new.0, checkout.root, TOP);
+    let (lines, source) = lines::diff(old, new, checkout, lines::TOP_LINES);
+    if source == LineSource::Dwarf {
+        let mut defined = lines::defining_files(old.0, old.1, checkout.root);
+        defined.extend(lines::defining_files(new.0, new.1, checkout.root));
+        refile(&mut functions, &defined);
+    }
+    RootCause {
+        id: id.to_string(),
+        old_total: old.0.self_sum(),
+        new_total: new.0.self_sum(),
+        note: functions
+            .is_empty()
+            .then(|| "the previous run has the same cost in every function".into()),
+        functions,
+        line_source: (!lines.is_empty()).then_some(source),
+        lines,
+    }
+}
+
+/// The modification time of a file (when the callgrind run wrote it).
+fn written(path: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
 /// Root cause of one benchmark from its directory (holding `summary.json` and the callgrind files).
 #[must_use]
 pub fn for_dir(id: &str, dir: &Path, root: Option<&str>) -> RootCause {
@@ -114,6 +171,8 @@ pub fn for_dir(id: &str, dir: &Path, root: Option<&str>) -> RootCause {
         old_total: 0,
         new_total: 0,
         functions: Vec::new(),
+        lines: Vec::new(),
+        line_source: None,
         note: None,
     };
     let Some((new_path, old_path)) = outputs(dir) else {
@@ -134,16 +193,19 @@ pub fn for_dir(id: &str, dir: &Path, root: Option<&str>) -> RootCause {
     };
     match (read(&old_path), read(&new_path)) {
         (Ok(old), Ok(new)) => {
-            rc.old_total = old.self_sum();
-            rc.new_total = new.self_sum();
-            rc.functions = diff(&old, &new, root, TOP);
-            if rc.functions.is_empty() {
-                rc.note = Some("the previous run has the same cost in every function".into());
-            }
+            let (old_symbols, new_symbols) =
+                (Dwarf::new(written(&old_path)), Dwarf::new(written(&new_path)));
+            let checkout = lines::Checkout {
+                root,
+                dir: root.map(Path::new),
+            };
+            compare(id, (&old, &old_symbols), (&new, &new_symbols), &checkout)
         }
-        (Err(e), _) | (_, Err(e)) => rc.note = Some(format!("callgrind output unreadable: {e}")),
+        (Err(e), _) | (_, Err(e)) => {
+            rc.note = Some(format!("callgrind output unreadable: {e}"));
+            rc
+        }
     }
-    rc
 }
 
 /// The one field of a `summary.json` read here besides what [`gungraun::parse`] reads (other fields ignored).
