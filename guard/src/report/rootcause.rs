@@ -122,13 +122,13 @@ pub fn text(report: &Report) -> String {
             .max()
             .unwrap_or(0);
         for l in &rc.lines {
-            let text = l.text.as_deref().unwrap_or("");
-            let _ = writeln!(
-                out,
-                "    {:>width$}  {:<place$}  {text}",
+            let row = format!(
+                "    {:>width$}  {:<place$}  {}",
                 signed(l.delta),
-                location(l)
+                location(l),
+                l.text.as_deref().unwrap_or("")
             );
+            let _ = writeln!(out, "{}", row.trim_end());
         }
     }
     out
