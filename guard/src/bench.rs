@@ -109,7 +109,15 @@ impl Runner {
             "--save-summary=json",
         ];
         args.extend_from_slice(filters);
-        self.cargo(&args, &[("GUNGRAUN_RUNNER", runner.as_os_str())])
+        // Instruction addresses in callgrind's output, for line-level root cause — also for a base commit
+        // whose bench does not ask for them itself (counts are unchanged).
+        self.cargo(
+            &args,
+            &[
+                ("GUNGRAUN_RUNNER", runner.as_os_str()),
+                ("GUNGRAUN_CALLGRIND_ARGS", std::ffi::OsStr::new("--dump-instr=yes")),
+            ],
+        )
     }
 
     /// Builds bench target `bench` (of `package`, else the workspace root's) without running it and returns
