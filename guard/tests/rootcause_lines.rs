@@ -205,3 +205,15 @@ fn a_third_party_function_is_filed_under_the_file_that_defines_it() {
     assert_eq!(sum.file, "core/src/ptr/non_null.rs");
     assert_eq!(plain.lines[0].file, "core/src/hint.rs", "{:#?}", plain.lines);
 }
+
+#[test]
+fn renders_the_lines_in_text_and_markdown() {
+    let case = Case::load("lanes", "callgrind.avx2.n100.out", LANES_BIN);
+    let mut report = guard::report::Report::new("pr", Vec::new(), Vec::new(), None, Vec::new());
+    report.root_causes = vec![case.compare("exp/avx2/100", true)];
+    insta::assert_snapshot!("lanes_exp_text", guard::report::rootcause::text(&report));
+    insta::assert_snapshot!(
+        "lanes_exp_markdown",
+        guard::report::rootcause::markdown(&report, 100_000)
+    );
+}

@@ -126,18 +126,34 @@ fn resolves(profile: &Profile, symbols: &dyn Symbolize) -> bool {
         .is_some_and(|addr| symbols.frames(object, addr).is_some())
 }
 
-/// The text of `line` in workspace file `file` (read from the checkout, else from the recorded absolute
-/// path `absolute`).
-fn text_of(file: &str, absolute: &str, line: u32, checkout: &Checkout<'_>) -> Option<String> {
+/// The text of `line` in workspace file `file`: from the checkout (else the recorded absolute path) for a
+/// line of the new run; for a line only the old run has, from the old run's own file (the base worktree),
+/// since the checkout's line of that number may be another line.
+fn workspace(p: Option<&(String, bool)>) -> Option<&String> {
+    p.filter(|(_, ws)| *ws).map(|(abs, _)| abs)
+}
+
+fn text_of(
+    file: &str,
+    paths: (Option<&(String, bool)>, Option<&(String, bool)>),
+    line: u32,
+    new_side: bool,
+    checkout: &Checkout<'_>,
+) -> Option<String> {
     if line == 0 {
         return None;
     }
-    let candidates: Vec<PathBuf> = checkout
-        .dir
-        .map(|d| d.join(file))
-        .into_iter()
-        .chain([PathBuf::from(absolute)])
-        .collect();
+    let candidates: Vec<PathBuf> = if new_side {
+        let abs = workspace(paths.1)?;
+        checkout
+            .dir
+            .map(|d| d.join(file))
+            .into_iter()
+            .chain([PathBuf::from(abs)])
+            .collect()
+    } else {
+        vec![PathBuf::from(workspace(paths.0)?)]
+    };
     let text = candidates
         .iter()
         .find_map(|p| std::fs::read_to_string(p).ok())?;
@@ -164,12 +180,10 @@ pub fn diff(
     } else {
         LineSource::Callgrind
     };
-    let mut paths = BTreeMap::new();
-    let before = per_line(old.0, dwarf.then_some(old.1), checkout.root, &mut paths);
-    // The new side's paths win: its text is the checkout's.
+    let mut old_paths = BTreeMap::new();
+    let before = per_line(old.0, dwarf.then_some(old.1), checkout.root, &mut old_paths);
     let mut new_paths = BTreeMap::new();
     let after = per_line(new.0, dwarf.then_some(new.1), checkout.root, &mut new_paths);
-    paths.extend(new_paths);
     let mut merged: BTreeMap<Key, (u64, u64)> = BTreeMap::new();
     for (k, c) in before {
         merged.entry(k).or_default().0 += c;
@@ -190,10 +204,13 @@ pub fn diff(
     let lines = out
         .into_iter()
         .map(|(k, old, new)| LineDelta {
-            text: paths
-                .get(&k.file)
-                .filter(|(_, workspace)| *workspace)
-                .and_then(|(abs, _)| text_of(&k.file, abs, k.line, checkout)),
+            text: text_of(
+                &k.file,
+                (old_paths.get(&k.file), new_paths.get(&k.file)),
+                k.line,
+                new > 0,
+                checkout,
+            ),
             file: k.file,
             line: k.line,
             old,
