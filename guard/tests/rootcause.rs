@@ -85,11 +85,12 @@ fn check_lists_the_functions_behind_a_regression() {
     let end = block + md[block..].find("</details>").unwrap();
     assert!(
         md[block..end].contains(
-            "| +210 | lanes\\:\\:dispatch\\:\\:entry\\:\\:avx2 | src/simd/mod\\.rs | 512 | 722 |"
+            "| +210 | lanes&#58;&#58;dispatch&#58;&#58;entry&#58;&#58;avx2 | src/simd/mod&#46;rs | 512 | 722 |"
         ),
         "{md}"
     );
-    assert!(md.contains("```mermaid\nxychart-beta\n"), "{md}");
+    assert!(md.contains("```mermaid\n---\nconfig:\n"), "{md}");
+    assert!(md.contains("\nxychart-beta horizontal\n"), "{md}");
 
     let r = s.run(&[
         "check",

@@ -1,7 +1,7 @@
 //! `guard check --plot DIR`: SVG charts of the results (see [`svg`] for the drawing).
 //!
 //! - `ratio-n<size>.svg` — lanes / NumPy and lanes / PyTorch time per op at one size (fastest lanes
-//!   backend; line at 1.0 = parity);
+//!   backend; line at 1 = parity);
 //! - `backends-n<size>.svg` — speed-up of each backend over `scalar` per op at one size, from wall-clock
 //!   medians when there are any, else from instruction counts (the title says which);
 //! - `history-<suite>.svg` — when `<baselines>/history/` holds earlier baseline files of a suite: the change
@@ -11,6 +11,7 @@
 //! result; a suite the check did not run is read from its baseline file(s) in the baselines directory.
 //! That way `guard check --no-bench --plot DIR` also draws from committed baselines.
 
+pub mod axis;
 pub mod data;
 pub mod svg;
 
@@ -65,11 +66,11 @@ fn ratio_charts(d: &PlotData) -> Vec<Chart> {
             });
         }
         if let Ok(svg) = svg::bars(
-            &format!("lanes time / reference time, n = {size} (lower is better; line = parity)"),
-            "ratio",
+            &format!("lanes time / reference time, n = {size} (lower is better)"),
+            "lanes time / reference time",
             &ops,
             &series,
-            Some(1.0),
+            Some((1.0, "parity")),
         ) {
             out.push(Chart {
                 file: format!("ratio-n{size}.svg"),
@@ -122,10 +123,10 @@ fn backend_charts(d: &PlotData) -> Vec<Chart> {
             .collect();
         if let Ok(svg) = svg::bars(
             &format!("speed-up over scalar, n = {size} ({what}; higher is better)"),
-            "scalar / backend",
+            "scalar time / backend time",
             &names,
             &series,
-            Some(1.0),
+            Some((1.0, "scalar")),
         ) {
             out.push(Chart {
                 file: format!("backends-n{size}.svg"),
@@ -331,6 +332,81 @@ mod tests {
             assert!(!c.svg.contains("NaN"), "{}", c.file);
             insta::assert_snapshot!(c.file.clone(), c.svg);
         }
+    }
+
+    /// The number in `name="…"` on an SVG line.
+    fn attr(line: &str, name: &str) -> Option<f64> {
+        let start = line.find(&format!(" {name}=\""))? + name.len() + 3;
+        let end = start + line[start..].find('"')?;
+        line[start..end].trim_end_matches("px").parse().ok()
+    }
+
+    #[test]
+    fn text_is_at_least_12_px_where_github_shows_it() {
+        for c in charts(&sample()) {
+            let first = c.svg.lines().next().unwrap();
+            let width = attr(first, "width").unwrap();
+            // GitHub shows an image at most as wide as its 832 px content column, scaled down if wider.
+            let scale = (832.0 / width).min(1.0);
+            let sizes: Vec<f64> = c.svg.lines().filter_map(|l| attr(l, "font-size")).collect();
+            assert!(!sizes.is_empty(), "{}", c.file);
+            for s in sizes {
+                assert!(
+                    s * scale >= 12.0 - 1e-9,
+                    "{}: {s} px text at scale {scale}",
+                    c.file
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_legend_sits_above_the_bars_and_the_reference_line_is_labelled() {
+        let c = charts(&sample());
+        let ratio = &c.iter().find(|c| c.file == "ratio-n100.svg").unwrap().svg;
+        let lines: Vec<&str> = ratio.lines().collect();
+        let legend = lines
+            .iter()
+            .position(|l| *l == "lanes / NumPy")
+            .and_then(|i| attr(lines[i - 1], "y"))
+            .unwrap();
+        let bar_tops: Vec<f64> = lines
+            .iter()
+            .filter(|l| l.starts_with("<rect") && l.contains("fill=\"#0072B2\""))
+            .filter_map(|l| attr(l, "y"))
+            .collect();
+        // The first blue rectangle is the legend's swatch, the others are bars, all below the legend.
+        assert!(bar_tops.len() >= 2, "{ratio}");
+        assert!(
+            bar_tops[1..].iter().all(|y| *y > legend + 10.0),
+            "{legend} {bar_tops:?}"
+        );
+        assert!(ratio.contains("\n1 = parity\n"), "{ratio}");
+        let speedup = &c
+            .iter()
+            .find(|c| c.file == "backends-n1000.svg")
+            .unwrap()
+            .svg;
+        assert!(speedup.contains("\n1 = scalar\n"), "{speedup}");
+    }
+
+    #[test]
+    fn values_over_a_decade_get_a_log_axis() {
+        let mut d = sample();
+        d.wall.clear();
+        d.history.clear();
+        d.ratios = vec![cell("add", 100, 0.004, None), cell("exp", 100, 0.15, None)];
+        let svg = &charts(&d)[0].svg;
+        assert!(
+            svg.contains("(log scale)") && svg.contains("\n0.01\n"),
+            "{svg}"
+        );
+        d.ratios = vec![cell("add", 100, 0.5, None), cell("exp", 100, 1.4, None)];
+        let svg = &charts(&d)[0].svg;
+        assert!(
+            !svg.contains("(log scale)") && svg.contains("\n0.2\n"),
+            "{svg}"
+        );
     }
 
     #[test]

@@ -6,9 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::{
-    fmt_change, fmt_value, Entry, GateState, NumpyGate, Report, Status, SuiteState, Verdict,
-};
+use super::{fmt_pct, fmt_value, Entry, GateState, NumpyGate, Report, Status, SuiteState, Verdict};
 
 /// GitHub's limit for a comment body (in characters; bytes are counted here, which is stricter).
 pub const MAX_CHARS: usize = 65_536;
@@ -19,34 +17,68 @@ const RESERVE: usize = 1_024;
 /// Longest id shown; longer ids are cut with `…`.
 const MAX_ID_CHARS: usize = 200;
 
-/// Escapes text for a markdown table cell: HTML-significant characters become entities, markdown
-/// punctuation is backslash-escaped, `@` gets a word joiner so that it cannot mention anyone, control
-/// characters and line breaks become spaces. The result cannot open tags, links, code spans or new rows.
+/// Longest note or message shown (guard's own sentences run to about 300 characters); longer ones are cut
+/// with `…`.
+const MAX_NOTE_CHARS: usize = 1_000;
+
+/// Escapes an id (or any short text) for the report, cut at 200 characters: see [`escape_text`].
 #[must_use]
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for (i, ch) in text.chars().enumerate() {
-        if i == MAX_ID_CHARS {
-            out.push('…');
-            break;
+    escape_text(text, MAX_ID_CHARS)
+}
+
+/// Escapes a note or message for the report (as [`escape_text`], cut at 1,000 characters).
+#[must_use]
+pub fn escape_note(text: &str) -> String {
+    escape_text(text, MAX_NOTE_CHARS)
+}
+
+/// Escapes text so that it reads the same in every place the report puts it: markdown text, a table cell,
+/// and raw HTML such as `<summary>` (where CommonMark passes text through untouched, so a backslash escape
+/// would show as a backslash). Every character with a meaning becomes a numeric character reference, which
+/// CommonMark never reads as structure and HTML decodes: `<`, `>`, `&`, `"`, `|`, and the markdown
+/// punctuation (`` \ ` * _ [ ] ( ) # ~ ! { } + - . : ``). `@` gets a word joiner so that it cannot mention
+/// anyone; control characters and line breaks become spaces. Text between a pair of backticks becomes
+/// `<code>…</code>` (escaped the same way), so a command in a message reads as code. The result cannot open
+/// tags, links, code spans or new rows. At most `max` characters are kept, then `…`.
+#[must_use]
+pub fn escape_text(text: &str, max: usize) -> String {
+    let kept: String = text.chars().take(max).collect();
+    let parts: Vec<&str> = kept.split('`').collect();
+    // The backticks that pair up (the last one of an odd count stays a literal backtick).
+    let paired = (parts.len() - 1) & !1;
+    let mut out = String::with_capacity(kept.len() + 16);
+    for (i, part) in parts.iter().enumerate() {
+        match i {
+            0 => {}
+            i if i > paired => out.push_str("&#96;"),
+            i if i % 2 == 1 => out.push_str("<code>"),
+            _ => out.push_str("</code>"),
         }
+        escape_chars(part, &mut out);
+    }
+    if text.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+fn escape_chars(text: &str, out: &mut String) {
+    for ch in text.chars() {
         match ch {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '|' => out.push_str("&#124;"),
             '"' => out.push_str("&quot;"),
             '@' => out.push_str("@\u{2060}"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '~' | '!' | '{' | '}' | '+'
-            | '-' | '.' | ':' => {
-                out.push('\\');
-                out.push(ch);
+            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '~' | '!' | '{' | '}'
+            | '+' | '-' | '.' | ':' => {
+                let _ = write!(out, "&#{};", u32::from(ch));
             }
             c if c.is_control() => out.push(' '),
             c => out.push(c),
         }
     }
-    out
 }
 
 /// Text for inside a single-backtick code span (a file path): backticks become `'` and control characters
@@ -79,7 +111,28 @@ fn icon(e: &Entry) -> &'static str {
     }
 }
 
-const HEADER: &str = "| | benchmark | suite | baseline | current | change | limit | note |\n|---|---|---|--:|--:|--:|--:|---|\n";
+/// The benchmark tables: six columns, so that they fit GitHub's 832 px without scrolling (with eight, a note
+/// or `acknowledged` pushed the table to ~890 px): baseline and current share a cell, and so do the change
+/// and its limit.
+const HEADER: &str =
+    "| | benchmark | suite | baseline → current | change (limit) | note |\n|---|---|---|--:|--:|---|\n";
+
+/// Keeps a number and its unit (`20.000 µs`) or a percentage and its limit on one line.
+fn nowrap(text: &str) -> String {
+    text.replace(' ', "\u{a0}")
+}
+
+/// `+5.00% (±1%)`, with a paired run's interval on a second line: `+14.80% (±3%)<br>[+11.20, +18.50]`.
+fn change_cell(e: &Entry) -> String {
+    let mut cell = nowrap(&fmt_pct(e.change_pct));
+    if let Some(t) = e.threshold {
+        let _ = write!(cell, "\u{a0}(±{t}%)");
+    }
+    if let Some([lo, hi]) = e.interval_pct {
+        let _ = write!(cell, "<br>[{lo:+.2},\u{a0}{hi:+.2}]");
+    }
+    cell
+}
 
 fn row(e: &Entry) -> String {
     let label = if e.status == Status::Regression && !e.gate {
@@ -88,15 +141,14 @@ fn row(e: &Entry) -> String {
         e.status.name()
     };
     format!(
-        "| {} {label} | {} | {} | {} | {} | {} | {} | {} |\n",
+        "| {} {label} | {} | {} | {} → {} | {} | {} |\n",
         icon(e),
         escape(&e.id),
         e.suite,
-        fmt_value(&e.metric, e.baseline),
-        fmt_value(&e.metric, e.current),
-        fmt_change(e),
-        e.threshold.map_or_else(String::new, |t| format!("±{t}%")),
-        escape(e.note.as_deref().unwrap_or("")),
+        nowrap(&fmt_value(&e.metric, e.baseline)),
+        nowrap(&fmt_value(&e.metric, e.current)),
+        change_cell(e),
+        escape_note(e.note.as_deref().unwrap_or("")),
     )
 }
 
@@ -106,7 +158,7 @@ fn numpy_section(n: &NumpyGate) -> String {
         let _ = writeln!(
             s,
             "Skipped: {}\n",
-            escape(n.message.as_deref().unwrap_or(""))
+            escape_note(n.message.as_deref().unwrap_or(""))
         );
         return s;
     }
@@ -163,7 +215,7 @@ fn header_lines(report: &Report) -> Vec<String> {
     if let Some(base) = &report.base {
         lines.push(format!(
             "- **compared with**: {}\n",
-            escape(&base.describe())
+            escape_note(&base.describe())
         ));
     }
     for s in &report.suites {
@@ -183,16 +235,16 @@ fn header_lines(report: &Report) -> Vec<String> {
             }
         }
         if let Some(m) = &s.message {
-            let _ = write!(line, " — {}", escape(m));
+            let _ = write!(line, " — {}", escape_note(m));
         }
         line.push('\n');
         lines.push(line);
         for d in &s.differences {
-            lines.push(format!("  - {}\n", escape(d)));
+            lines.push(format!("  - {}\n", escape_note(d)));
         }
     }
     for note in &report.notes {
-        lines.push(format!("- note: {}\n", escape(note)));
+        lines.push(format!("- note: {}\n", escape_note(note)));
     }
     lines
 }
@@ -335,6 +387,48 @@ mod tests {
         ] {
             assert!(!s.contains(bad), "{bad:?} survived in {s:?}");
         }
+    }
+
+    #[test]
+    fn text_reads_the_same_in_html_blocks() {
+        // Inside `<summary>` CommonMark passes text through: a backslash escape would show as `\_`.
+        let s = escape("log_softmax/avx2/100 <b>&x</b> *a* ~b~ 1. #2 [c](d) !e: f-g+h");
+        assert!(!s.contains('\\'), "{s}");
+        assert_eq!(
+            s,
+            "log&#95;softmax/avx2/100 &lt;b&gt;&amp;x&lt;/b&gt; &#42;a&#42; &#126;b&#126; 1&#46; &#35;2 \
+             &#91;c&#93;&#40;d&#41; &#33;e&#58; f&#45;g&#43;h"
+        );
+        let report = render(&sample::report());
+        assert!(!report.contains('\\'), "{report}");
+    }
+
+    #[test]
+    fn backtick_pairs_become_code_and_stay_escaped() {
+        assert_eq!(
+            escape_note("run `guard baseline update --suite wall` and commit"),
+            "run <code>guard baseline update &#45;&#45;suite wall</code> and commit"
+        );
+        // An odd backtick stays literal; what is inside the code cannot close it or mention anyone.
+        assert_eq!(
+            escape("a `</code><script>@x` b ` c"),
+            "a <code>&lt;/code&gt;&lt;script&gt;@\u{2060}x</code> b &#96; c"
+        );
+        // The cut comes before the pairing, so a pair is never left open.
+        let cut = escape(&format!("{}`x`", "a".repeat(MAX_ID_CHARS - 2)));
+        assert_eq!(
+            cut.matches("<code>").count(),
+            cut.matches("</code>").count(),
+            "{cut}"
+        );
+        assert!(cut.ends_with('…'), "{cut}");
+    }
+
+    #[test]
+    fn notes_are_cut_later_than_ids() {
+        let note = "word ".repeat(100);
+        assert!(!escape_note(&note).contains('…'));
+        assert!(escape(&note).ends_with('…'));
     }
 
     #[test]
