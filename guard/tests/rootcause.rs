@@ -80,12 +80,12 @@ fn check_lists_the_functions_behind_a_regression() {
     assert_eq!(r.code, 1, "{r:?}");
     let md = &r.stdout;
     let block = md
-        .find("<details><summary>Functions behind exp/avx2/100</summary>")
+        .find("<details><summary>Root cause of exp/avx2/100: <code>")
         .unwrap_or_else(|| panic!("{md}"));
     let end = block + md[block..].find("</details>").unwrap();
     assert!(
         md[block..end].contains(
-            "| +210 | lanes&#58;&#58;dispatch&#58;&#58;entry&#58;&#58;avx2 | src/simd/mod&#46;rs | 512 | 722 |"
+            "| +210 | lanes&#58;&#58;dispatch&#58;&#58;entry&#58;&#58;avx2 | src/simd/mod&#46;rs | 512 → 722 |"
         ),
         "{md}"
     );

@@ -135,19 +135,27 @@ pub fn text(report: &Report) -> String {
 }
 
 fn block(rc: &RootCause) -> String {
+    // The top line in the summary: what a reader sees without opening the block.
+    let top = rc.lines.first().map_or_else(String::new, |l| {
+        format!(
+            ": <code>{}</code> {} Ir",
+            escape(&location(l)),
+            signed(l.delta)
+        )
+    });
     let mut s = format!(
-        "<details><summary>Functions behind {}</summary>\n\n",
+        "<details><summary>Root cause of {}{top}</summary>\n\n",
         escape(&rc.id)
     );
     if rc.functions.is_empty() {
         let _ = writeln!(s, "{}", escape(rc.note.as_deref().unwrap_or("no change")));
     } else {
         let _ = writeln!(s, "{}; self cost per function:\n", escape(&heading(rc)));
-        s.push_str("| change | function | file | before | after |\n|--:|---|---|--:|--:|\n");
+        s.push_str("| change | function | file | before → after |\n|--:|---|---|--:|\n");
         for f in &rc.functions {
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} → {} |",
                 signed(f.delta),
                 escape(&f.function),
                 escape(&f.file),
@@ -158,11 +166,11 @@ fn block(rc: &RootCause) -> String {
     }
     if !rc.lines.is_empty() {
         let _ = writeln!(s, "\n{}:\n", escape(lines_heading(rc)));
-        s.push_str("| change | line | source | before | after |\n|--:|---|---|--:|--:|\n");
+        s.push_str("| change | line | source | before → after |\n|--:|---|---|--:|\n");
         for l in &rc.lines {
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} → {} |",
                 signed(l.delta),
                 code(&location(l)),
                 l.text
