@@ -8,7 +8,7 @@
 //! ```
 //! Each benchmark is one line (`"id": {…}`), so a diff shows exactly which benchmarks changed. A shard file
 //! holds only the benchmarks its shard measured and records the shard (`"shard": {"index": I, "count": N}`);
-//! `guard baseline merge` combines them. Files without a shard are written exactly as before
+//! [`shards`] combines them for `guard baseline merge`. Files without a shard are written exactly as before
 //! the field existed.
 
 use std::collections::BTreeMap;
@@ -24,6 +24,8 @@ use crate::fingerprint::Fingerprint;
 use crate::fsio;
 use crate::shard::Shard;
 use crate::suite::Suite;
+
+pub mod shards;
 
 /// Version of the baseline file format.
 pub const SCHEMA_VERSION: u32 = 1;
