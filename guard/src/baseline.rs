@@ -4,8 +4,12 @@
 //! ```text
 //! baselines/instructions-<profile>.json
 //! baselines/wall-<profile>-<machine-class>.json
+//! baselines/shards/instructions-<profile>.shard-<I>-of-<N>.json     (guard baseline update --shard I/N)
 //! ```
-//! Each benchmark is one line (`"id": {…}`), so a diff shows exactly which benchmarks changed.
+//! Each benchmark is one line (`"id": {…}`), so a diff shows exactly which benchmarks changed. A shard file
+//! holds only the benchmarks its shard measured and records the shard (`"shard": {"index": I, "count": N}`);
+//! [`shards`] combines them for `guard baseline merge`. Files without a shard are written exactly as before
+//! the field existed.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -18,7 +22,10 @@ use crate::compare::{IrStats, WallStats};
 use crate::error::{Error, Result};
 use crate::fingerprint::Fingerprint;
 use crate::fsio;
+use crate::shard::Shard;
 use crate::suite::Suite;
+
+pub mod shards;
 
 /// Version of the baseline file format.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -37,6 +44,9 @@ pub struct BaselineFile<T> {
     pub updated: String,
     /// Environment the values were measured in.
     pub fingerprint: Fingerprint,
+    /// The shard of a shard file (`guard baseline update --shard I/N`); absent in a whole baseline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<Shard>,
     /// Benchmark id → values.
     pub benchmarks: BTreeMap<String, T>,
 }
@@ -116,23 +126,41 @@ fn round6(x: f64) -> f64 {
     (x * scale).round() / scale
 }
 
-/// File name of a suite's baseline for a fingerprint.
-#[must_use]
-pub fn file_name(suite: Suite, fingerprint: &Fingerprint) -> String {
+/// File name of a suite's baseline for a fingerprint, without `.json`.
+fn stem(suite: Suite, fingerprint: &Fingerprint) -> String {
     match suite {
-        Suite::Instructions => format!("instructions-{}.json", fingerprint.profile),
+        Suite::Instructions => format!("instructions-{}", fingerprint.profile),
         Suite::Wall => format!(
-            "wall-{}-{}.json",
+            "wall-{}-{}",
             fingerprint.profile,
             fingerprint.machine_class()
         ),
     }
 }
 
+/// File name of a suite's baseline for a fingerprint.
+#[must_use]
+pub fn file_name(suite: Suite, fingerprint: &Fingerprint) -> String {
+    format!("{}.json", stem(suite, fingerprint))
+}
+
 /// Path of a suite's baseline in `dir`.
 #[must_use]
 pub fn path(dir: &Path, suite: Suite, fingerprint: &Fingerprint) -> PathBuf {
     dir.join(file_name(suite, fingerprint))
+}
+
+/// Path of a shard's file in `dir`: `<dir>/shards/<baseline name>.shard-<I>-of-<N>.json`. Out of the way of
+/// the whole baselines (which plots and checks look for in `dir`), and of the baseline every shard of a
+/// refresh reads to compute the same partition.
+#[must_use]
+pub fn shard_path(dir: &Path, suite: Suite, fingerprint: &Fingerprint, shard: Shard) -> PathBuf {
+    dir.join("shards").join(format!(
+        "{}.shard-{}-of-{}.json",
+        stem(suite, fingerprint),
+        shard.index,
+        shard.count
+    ))
 }
 
 impl<T: Values> BaselineFile<T> {
@@ -169,15 +197,25 @@ impl<T: Values> BaselineFile<T> {
         Ok(file)
     }
 
-    /// Loads a baseline; `Ok(None)` when the file does not exist.
+    /// Loads a whole baseline; `Ok(None)` when the file does not exist.
     ///
     /// # Errors
-    /// As [`BaselineFile::parse`], and [`Error::Io`] when it exists but cannot be read.
+    /// As [`BaselineFile::parse`], [`Error::Io`] when it exists but cannot be read, and [`Error::Invalid`]
+    /// for a shard file (it holds 1/N of the benchmarks: the others would pass for missing or be dropped).
     pub fn load(path: &Path, suite: Suite) -> Result<Option<Self>> {
         if !path.exists() {
             return Ok(None);
         }
-        Self::parse(&fsio::read(path)?, path, suite).map(Some)
+        let file = Self::parse(&fsio::read(path)?, path, suite)?;
+        if let Some(shard) = file.shard {
+            return Err(Error::invalid(
+                path,
+                "shard",
+                format!("is {shard}: a shard file of `guard baseline update --shard`, not a whole baseline"),
+                "run `guard baseline merge` on the shard files, or restore the whole baseline from git",
+            ));
+        }
+        Ok(Some(file))
     }
 
     /// The normalized JSON text: pretty at the top level, one line per benchmark, ids sorted.
@@ -193,6 +231,9 @@ impl<T: Values> BaselineFile<T> {
         let fp = serde_json::to_string_pretty(&self.fingerprint)
             .map_err(|e| Error::Other(e.to_string()))?;
         let _ = writeln!(s, "  \"fingerprint\": {},", fp.replace('\n', "\n  "));
+        if let Some(shard) = &self.shard {
+            let _ = writeln!(s, "  \"shard\": {},", ser(shard)?);
+        }
         s += "  \"benchmarks\": {";
         let mut first = true;
         for (id, v) in &self.benchmarks {
@@ -293,6 +334,7 @@ pub fn merge<T: Values>(
         suite,
         updated,
         fingerprint,
+        shard: None,
         benchmarks,
     };
     (file, changes)

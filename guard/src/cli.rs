@@ -44,8 +44,12 @@ pub enum Command {
 /// `guard baseline …`.
 #[derive(Debug, Subcommand)]
 pub enum BaselineCommand {
-    /// Run the benches (unless --no-bench) and store their results as the new baselines.
+    /// Run the benches (unless --no-bench) and store their results as the new baselines (with --shard: as
+    /// a shard file under <baselines>/shards/, for `baseline merge`).
     Update(UpdateArgs),
+    /// Combine the shard files of `baseline update --shard I/N` jobs into the suite's baseline, as one
+    /// unsharded update would (every shard exactly once, one environment, else exit 2 and nothing written).
+    Merge(BaselineMergeArgs),
 }
 
 /// Bench profile, passed to the benches as `LANES_BENCH_PROFILE`.
@@ -109,7 +113,8 @@ pub struct Common {
     #[arg(long, default_value = "baselines")]
     pub baselines: PathBuf,
     /// Run and check only shard I of N (1-based, e.g. 2/4): a deterministic, cost-balanced part of the
-    /// benchmarks, chosen by id; combine the shards' JSON reports with `guard merge`.
+    /// benchmarks, chosen by id; combine the shards' JSON reports with `guard merge`, their baseline files
+    /// with `guard baseline merge`.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<crate::shard::Shard>,
 }
@@ -228,6 +233,28 @@ pub struct UpdateArgs {
     /// Remove baseline entries of benchmarks that were not run (not with --shard: the other shards' entries
     /// would go).
     #[arg(long, conflicts_with = "shard")]
+    pub prune: bool,
+    /// Thresholds file, used to report which values changed beyond their threshold (optional).
+    #[arg(long, default_value = "thresholds.toml")]
+    pub thresholds: PathBuf,
+}
+
+/// `guard baseline merge`.
+#[derive(Debug, Clone, Args)]
+pub struct BaselineMergeArgs {
+    /// The shards' files (`baseline update --shard I/N` writes <baselines>/shards/<name>.shard-I-of-N.json),
+    /// in any order; files of both suites are merged per suite.
+    #[arg(required = true, value_name = "SHARD_FILE")]
+    pub shards: Vec<PathBuf>,
+    /// Directory of the baseline files: each suite's merged baseline goes where `baseline update` would
+    /// write it, merged into the file already there.
+    #[arg(long, default_value = "baselines")]
+    pub baselines: PathBuf,
+    /// Write the merged baseline to this file instead (one suite only), merged into the file already there.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Remove baseline entries that no shard measured (as `baseline update --prune` does for a whole run).
+    #[arg(long)]
     pub prune: bool,
     /// Thresholds file, used to report which values changed beyond their threshold (optional).
     #[arg(long, default_value = "thresholds.toml")]

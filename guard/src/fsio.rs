@@ -115,16 +115,22 @@ pub fn is_real_dir(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
 }
 
+/// The directory `path` is in (`.` for a bare file name).
+#[must_use]
+pub fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory is written, flushed to disk
 /// and renamed over `path`. An interrupted write leaves the old file intact.
 ///
 /// # Errors
 /// [`Error::Io`] naming `path` when any step fails (the temporary file is removed).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let dir = parent_dir(path);
     let mut tmp = tempfile::Builder::new()
         .prefix(".guard-")
         .suffix(".tmp")

@@ -44,9 +44,11 @@ pub fn run(cli: &Cli) -> i32 {
             print!("{text}");
             0
         }),
-        Command::Baseline {
-            action: BaselineCommand::Update(args),
-        } => app::update(args).map(|text| {
+        Command::Baseline { action } => match action {
+            BaselineCommand::Update(args) => app::update(args),
+            BaselineCommand::Merge(args) => app::baseline_merge(args),
+        }
+        .map(|text| {
             print!("{text}");
             0
         }),

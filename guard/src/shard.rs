@@ -1,5 +1,6 @@
 //! `--shard I/N`: a deterministic 1/N of the benchmarks, for a CI matrix of N jobs whose reports
-//! `guard merge` combines.
+//! `guard merge` combines (and whose baseline files `guard baseline merge` combines; [`set`] holds the rules
+//! both merges apply).
 //!
 //! Selection is by benchmark id. Ids with a cost in the baseline (its `Ir` for instruction counts; 1 for
 //! wall-clock, where Criterion spends the same time on every benchmark) are assigned greedily, most expensive first, to the shard with the least total cost so far (ties: the
@@ -12,6 +13,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+
+pub mod set;
 
 /// One shard of N (1-based).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -29,23 +29,6 @@ const SAMPLE: &str = "target/criterion/add/avx2/100/new/sample.json";
 const SUMMARY: &str = "target/gungraun/fixturegen/instructions/add/add_avx2.n100/summary.json";
 const IR_BASE: &str = "baselines/instructions-pr.json";
 
-/// Words of an instruction: every message must tell the reader what to do.
-const ACTIONS: &[&str] = &[
-    "run",
-    "remove",
-    "fix",
-    "pass ",
-    "install",
-    "regenerate",
-    "wait",
-    "check",
-    "create",
-    "delete",
-    "rename",
-    "use ",
-    "set ",
-];
-
 fn edit(s: &Sandbox, rel: &str, from: &str, to: &str) {
     let text = fs::read_to_string(s.path(rel)).unwrap();
     assert!(text.contains(from), "{rel} lacks {from:?}");
@@ -255,6 +238,21 @@ const CASES: &[Case] = &[
         expect: &["cannot read nope.json", "check the path"],
     },
     Case {
+        name: "a shard file in place of a baseline",
+        setup: |s| {
+            let r = s.run(&["baseline", "update", "--no-bench", "--shard", "1/2"]);
+            assert_eq!(r.code, 0, "{r:?}");
+            let shard = s.path("baselines/shards/instructions-pr.shard-1-of-2.json");
+            fs::copy(shard, s.path(IR_BASE)).unwrap();
+        },
+        args: CHECK,
+        env: &[],
+        expect: &[
+            "baselines/instructions-pr.json: shard: is 1/2: a shard file",
+            "guard baseline merge",
+        ],
+    },
+    Case {
         name: "comment: report schema",
         setup: |s| report_json(s, 2),
         args: &["comment", "--dry-run", "--report", "report.json"],
@@ -284,25 +282,7 @@ fn every_exit_2_path_names_its_input_and_what_to_do() {
             cmd.env(k, v.replace("$S", &root));
         }
         let r = common::output(&mut cmd);
-        let line = r.stderr.lines().last().unwrap_or_default().to_string();
-        let lower = line.to_lowercase();
-        let problems: Vec<String> = [
-            (r.code != 2).then(|| format!("exit code {}", r.code)),
-            r.stderr
-                .contains("panicked")
-                .then(|| "panicked".to_string()),
-            (!line.starts_with("guard: error: ")).then(|| "not a `guard: error:` line".to_string()),
-            (!ACTIONS.iter().any(|a| lower.contains(a))).then(|| "says nothing to do".to_string()),
-        ]
-        .into_iter()
-        .flatten()
-        .chain(
-            case.expect
-                .iter()
-                .filter(|f| !line.contains(*f))
-                .map(|f| format!("lacks {f:?}")),
-        )
-        .collect();
+        let problems = common::refusal_problems(&r, case.expect);
         if !problems.is_empty() {
             failures.push(format!(
                 "{}: {} — stderr: {}",

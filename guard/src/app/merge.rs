@@ -3,10 +3,11 @@
 //! Every shard `1..=N` must be present exactly once — a missing shard (a failed matrix job, an artifact not
 //! downloaded) or a duplicated one (the same artifact twice, two jobs with the same index) is an error
 //! (exit 2), never a partial pass; so is a report without a shard, shards of different N or profiles, and
-//! one benchmark reported by two shards. Suites take the least trustworthy state any shard had (a suite
+//! one benchmark reported by two shards ([`crate::shard::set`], shared with `guard baseline merge`), and
+//! shards that compared with different bases. Suites take the least trustworthy state any shard had (a suite
 //! skipped in one shard is skipped in the merge), NumPy cells are pooled and the gate re-evaluated.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::check::{write_report_to, Outcome};
@@ -14,8 +15,18 @@ use crate::cli::MergeArgs;
 use crate::error::{Error, Result};
 use crate::fsio;
 use crate::report::{self, GateState, NumpyGate, Report, SuiteState, SuiteSummary};
+use crate::shard::set::{Complete, Kind, Part};
 
-const HINT: &str = "pass the JSON report of every `guard check --shard I/N` job exactly once";
+/// The reports of `guard check --shard I/N`, in the words of [`Complete`]'s messages.
+const REPORTS: Kind = Kind {
+    command: "guard merge",
+    input: "report",
+    producer: "guard check --shard I/N",
+    outcome: "verdict",
+    hint: "pass the JSON report of every `guard check --shard I/N` job exactly once",
+    ids_field: "entries",
+    overlap_hint: "run every shard against the same baselines",
+};
 
 /// Reads the reports, merges them and writes the merged report.
 ///
@@ -75,52 +86,22 @@ fn pool_numpy(gates: Vec<NumpyGate>) -> Option<NumpyGate> {
 /// Merges shard reports (pure). See the module docs for the rules.
 ///
 /// # Errors
-/// [`Error::Invalid`] naming the report file and the `shard` field, or [`Error::Other`] for a missing
-/// shard.
+/// [`Error::Invalid`] naming the report file and its `shard`, `profile`, `base` or `entries` field, or
+/// [`Error::Other`] for a missing shard (see [`Complete::check`]).
 pub fn combine(reports: Vec<(PathBuf, Report)>) -> Result<Report> {
+    let parts: Vec<Part<'_>> = reports
+        .iter()
+        .map(|(path, r)| Part {
+            path,
+            shard: r.shard,
+            profile: &r.profile,
+        })
+        .collect();
+    let set = Complete::check(REPORTS, &parts)?;
     let Some((first_path, first)) = reports.first() else {
         return Err(Error::Other("guard merge: no reports given".into()));
     };
-    let Some(count) = first.shard.map(|s| s.count) else {
-        return Err(Error::invalid(
-            first_path,
-            "shard",
-            "missing: not a report of `guard check --shard I/N`",
-            HINT,
-        ));
-    };
-    let profile = first.profile.clone();
-    let base = first.base.clone();
-    let mut seen: BTreeMap<u32, PathBuf> = BTreeMap::new();
     for (path, r) in &reports {
-        let Some(s) = r.shard else {
-            return Err(Error::invalid(
-                path,
-                "shard",
-                "missing: not a report of `guard check --shard I/N`",
-                HINT,
-            ));
-        };
-        if s.count != count {
-            return Err(Error::invalid(
-                path,
-                "shard",
-                format!("is {s}, but {} is of {count} shards", first_path.display()),
-                HINT,
-            ));
-        }
-        if r.profile != profile {
-            return Err(Error::invalid(
-                path,
-                "profile",
-                format!(
-                    "is {:?}, but {} is {profile:?}",
-                    r.profile,
-                    first_path.display()
-                ),
-                HINT,
-            ));
-        }
         if r.base != first.base {
             let show = |b: &Option<crate::report::BaseComparison>| {
                 b.as_ref().map_or_else(
@@ -137,41 +118,21 @@ pub fn combine(reports: Vec<(PathBuf, Report)>) -> Result<Report> {
                     first_path.display(),
                     show(&first.base)
                 ),
-                HINT,
-            ));
-        }
-        if let Some(other) = seen.insert(s.index, path.clone()) {
-            return Err(Error::invalid(
-                path,
-                "shard",
-                format!(
-                    "{s} is also given as {}: each shard must be given exactly once",
-                    other.display()
-                ),
-                HINT,
+                REPORTS.hint,
             ));
         }
     }
-    let missing: Vec<String> = (1..=count)
-        .filter(|i| !seen.contains_key(i))
-        .map(|i| format!("{i}/{count}"))
-        .collect();
-    if !missing.is_empty() {
-        return Err(Error::Other(format!(
-            "guard merge: shard(s) {} missing (got {} of {count}): a matrix job failed or its report was not \
-             downloaded; no verdict without every shard",
-            missing.join(", "),
-            seen.len()
-        )));
-    }
+    let profile = first.profile.clone();
+    let base = first.base.clone();
     let mut suites: BTreeMap<crate::suite::Suite, SuiteSummary> = BTreeMap::new();
     let (mut entries, mut notes, mut gates, mut root_causes) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let mut ids: BTreeMap<(crate::suite::Suite, String), String> = BTreeMap::new();
+    let mut owners = set.owners();
     let mut ordered = reports;
     ordered.sort_by_key(|(_, r)| r.shard.map(|s| s.index));
-    for (path, r) in ordered {
-        let shard = r.shard.map(|s| s.to_string()).unwrap_or_default();
+    for (_, r) in ordered {
+        let Some(this) = r.shard else { continue };
+        let shard = this.to_string();
         for s in r.suites {
             let mut s = s;
             if let Some(m) = &mut s.message {
@@ -185,31 +146,18 @@ pub fn combine(reports: Vec<(PathBuf, Report)>) -> Result<Report> {
             }
         }
         for e in r.entries {
-            if let Some(other) = ids.insert((e.suite, e.id.clone()), shard.clone()) {
-                return Err(Error::invalid(
-                    &path,
-                    "entries",
-                    format!(
-                        "{} ({}) is also reported by shard {other}: shards must not overlap",
-                        e.id, e.suite
-                    ),
-                    "run every shard against the same baselines",
-                ));
-            }
+            owners.claim(
+                (e.suite, e.id.clone()),
+                format_args!("{} ({})", e.id, e.suite),
+                this,
+            )?;
             entries.push(e);
         }
         notes.extend(r.notes.into_iter().map(|n| format!("shard {shard}: {n}")));
         gates.extend(r.numpy);
         root_causes.extend(r.root_causes);
     }
-    let files: BTreeSet<String> = seen.values().map(|p| p.display().to_string()).collect();
-    notes.insert(
-        0,
-        format!(
-            "merged {count} shards ({})",
-            files.into_iter().collect::<Vec<_>>().join(", ")
-        ),
-    );
+    notes.insert(0, set.describe());
     let mut merged = Report::new(
         &profile,
         suites.into_values().collect(),

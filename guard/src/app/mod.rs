@@ -1,7 +1,8 @@
-//! The two commands, wiring readers, baselines, comparison and reports together. Everything here may do
+//! The commands, wiring readers, baselines, comparison and reports together. Everything here may do
 //! I/O; the decisions themselves live in [`crate::compare`].
 
 mod base;
+mod baseline_merge;
 mod calibrate;
 mod check;
 mod comment;
@@ -10,6 +11,7 @@ pub(crate) mod sharded;
 mod update;
 mod wall;
 
+pub use baseline_merge::baseline_merge;
 pub use calibrate::calibrate;
 pub use check::{check, Outcome};
 pub use comment::{comment, comment_body, post};

@@ -138,3 +138,45 @@ fn samples_are_rounded_to_six_digits() {
     assert_eq!(round6(123_456_789.0), 123_457_000.0);
     assert_eq!(round6(0.0), 0.0);
 }
+
+#[test]
+fn a_shard_file_records_its_shard_and_is_no_whole_baseline() {
+    let (mut file, _) = merge(
+        None,
+        [("a/b/1".to_string(), ir(10.0))].into(),
+        fp(),
+        Suite::Instructions,
+        "d".into(),
+        false,
+        &|_| 1.0,
+    );
+    assert!(
+        !file.to_json().unwrap().contains("shard"),
+        "whole files as before"
+    );
+    file.shard = Some(Shard { index: 2, count: 3 });
+    let text = file.to_json().unwrap();
+    assert!(
+        text.contains("\n  \"shard\": {\"index\":2,\"count\":3},\n  \"benchmarks\": {\n"),
+        "{text}"
+    );
+    let p = Path::new("s.json");
+    assert_eq!(
+        BaselineFile::<IrStats>::parse(text.as_bytes(), p, Suite::Instructions).unwrap(),
+        file
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("instructions-pr.json");
+    file.store(&p).unwrap();
+    let e = BaselineFile::<IrStats>::load(&p, Suite::Instructions).unwrap_err();
+    assert!(e.to_string().contains("shard: is 2/3: a shard file"), "{e}");
+    assert_eq!(
+        shard_path(
+            Path::new("b"),
+            Suite::Instructions,
+            &fp(),
+            Shard { index: 2, count: 3 }
+        ),
+        Path::new("b/shards/instructions-pr.shard-2-of-3.json")
+    );
+}

@@ -145,6 +145,48 @@ impl Sandbox {
     }
 }
 
+/// Words of an instruction: every message must tell the reader what to do.
+const ACTIONS: &[&str] = &[
+    "run",
+    "remove",
+    "fix",
+    "pass ",
+    "install",
+    "regenerate",
+    "wait",
+    "check",
+    "create",
+    "delete",
+    "rename",
+    "use ",
+    "set ",
+];
+
+/// What keeps `r` from being a proper refusal: exit code 2, no panic, and a last line on stderr
+/// `guard: error: …` that holds every fragment of `expect` and says what to do ([`ACTIONS`]). Empty when it
+/// is one.
+pub fn refusal_problems(r: &Run, expect: &[&str]) -> Vec<String> {
+    let line = r.stderr.lines().last().unwrap_or_default();
+    let lower = line.to_lowercase();
+    [
+        (r.code != 2).then(|| format!("exit code {}", r.code)),
+        (!ACTIONS.iter().any(|a| lower.contains(a))).then(|| "says nothing to do".to_string()),
+        r.stderr
+            .contains("panicked")
+            .then(|| "panicked".to_string()),
+        (!line.starts_with("guard: error: ")).then(|| "not a `guard: error:` line".to_string()),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(
+        expect
+            .iter()
+            .filter(|f| !line.contains(*f))
+            .map(|f| format!("lacks {f:?}")),
+    )
+    .collect()
+}
+
 /// Runs a prepared command (see [`Sandbox::command`]).
 pub fn output(cmd: &mut Command) -> Run {
     let out = cmd.output().unwrap();
@@ -157,12 +199,20 @@ pub fn output(cmd: &mut Command) -> Run {
 
 /// All files named `name` under `dir`.
 pub fn files(dir: &Path, name: &str) -> Vec<PathBuf> {
+    walk(dir)
+        .into_iter()
+        .filter(|p| p.file_name().is_some_and(|n| n == name))
+        .collect()
+}
+
+/// All files under `dir`, sorted.
+pub fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for entry in fs::read_dir(dir).unwrap() {
         let p = entry.unwrap().path();
         if p.is_dir() {
-            out.extend(files(&p, name));
-        } else if p.file_name().is_some_and(|n| n == name) {
+            out.extend(walk(&p));
+        } else {
             out.push(p);
         }
     }
