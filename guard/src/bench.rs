@@ -115,7 +115,10 @@ impl Runner {
             &args,
             &[
                 ("GUNGRAUN_RUNNER", runner.as_os_str()),
-                ("GUNGRAUN_CALLGRIND_ARGS", std::ffi::OsStr::new("--dump-instr=yes")),
+                (
+                    "GUNGRAUN_CALLGRIND_ARGS",
+                    std::ffi::OsStr::new("--dump-instr=yes"),
+                ),
             ],
         )
     }

@@ -89,7 +89,12 @@ impl Case {
                 &checkout,
             )
         } else {
-            rootcause::compare(id, (&self.old, &NoSymbols), (&self.new, &NoSymbols), &checkout)
+            rootcause::compare(
+                id,
+                (&self.old, &NoSymbols),
+                (&self.new, &NoSymbols),
+                &checkout,
+            )
         }
     }
 }
@@ -136,7 +141,11 @@ fn without_the_binaries_the_lines_are_callgrinds_own() {
     let rc = case.compare("exp/avx2/100", false);
     assert_eq!(rc.line_source, Some(LineSource::Callgrind));
     let top = &rc.lines[0];
-    assert_eq!((top.file.as_str(), top.line), ("core/src/hint.rs", 491), "{rc:#?}");
+    assert_eq!(
+        (top.file.as_str(), top.line),
+        ("core/src/hint.rs", 491),
+        "{rc:#?}"
+    );
     assert_eq!(top.text, None, "no text outside the workspace");
     assert!(
         rc.lines.iter().any(|l| l.file == "src/kernels/math.rs"),
@@ -168,9 +177,11 @@ const DEMO_BIN: &str = "/project/target/release/deps/sum-7db191646194eed0";
 fn a_third_party_function_is_filed_under_the_file_that_defines_it() {
     let case = Case::load("demo", "callgrind.bench_sum.n1000.out", DEMO_BIN);
     // Callgrind files `demo::sum_f32` under its first instruction's inlined file.
-    assert!(case.new.functions.keys().any(
-        |k| k.name == "demo::sum_f32" && k.file.ends_with("core/src/ptr/non_null.rs")
-    ));
+    assert!(case
+        .new
+        .functions
+        .keys()
+        .any(|k| k.name == "demo::sum_f32" && k.file.ends_with("core/src/ptr/non_null.rs")));
     let rc = case.compare("sum/bench_sum/1000", true);
     let sum = rc
         .functions
@@ -190,7 +201,12 @@ fn a_third_party_function_is_filed_under_the_file_that_defines_it() {
         top,
         [
             ("src/lib.rs", 7, Some("for x in xs {"), 388),
-            ("src/lib.rs", 9, Some("acc = core::hint::black_box(acc);"), 0)
+            (
+                "src/lib.rs",
+                9,
+                Some("acc = core::hint::black_box(acc);"),
+                0
+            )
         ],
         "{:#?}",
         rc.lines
@@ -203,7 +219,11 @@ fn a_third_party_function_is_filed_under_the_file_that_defines_it() {
         .find(|f| f.function == "demo::sum_f32")
         .unwrap();
     assert_eq!(sum.file, "core/src/ptr/non_null.rs");
-    assert_eq!(plain.lines[0].file, "core/src/hint.rs", "{:#?}", plain.lines);
+    assert_eq!(
+        plain.lines[0].file, "core/src/hint.rs",
+        "{:#?}",
+        plain.lines
+    );
 }
 
 #[test]

@@ -103,7 +103,11 @@ impl Positions {
                 _ => Sub::Other,
             })
             .collect();
-        let kinds = if kinds.is_empty() { vec![Sub::Line] } else { kinds };
+        let kinds = if kinds.is_empty() {
+            vec![Sub::Line]
+        } else {
+            kinds
+        };
         Self {
             last: vec![0; kinds.len()],
             kinds,
@@ -231,7 +235,10 @@ pub fn parse(text: &str, event: &str, path: &Path) -> Result<Profile> {
         } else if let Some(v) = line.strip_prefix("fl=") {
             file = names.resolve(Space::File, v, path, n)?;
             inlined.clone_from(&file);
-        } else if let Some(v) = line.strip_prefix("fi=").or_else(|| line.strip_prefix("fe=")) {
+        } else if let Some(v) = line
+            .strip_prefix("fi=")
+            .or_else(|| line.strip_prefix("fe="))
+        {
             // Inlined code: the cost stays with the current function, its position is in this file.
             inlined = names.resolve(Space::File, v, path, n)?;
         } else if let Some(v) = line

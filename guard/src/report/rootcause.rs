@@ -33,11 +33,7 @@ fn location(l: &LineDelta) -> String {
 /// A markdown code span holding `text` verbatim (a fence longer than any backtick run in it; `|` escaped
 /// for the table).
 fn code(text: &str) -> String {
-    let longest = text
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     let pad = if text.starts_with('`') || text.ends_with('`') {
         " "

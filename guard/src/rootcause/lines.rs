@@ -59,7 +59,14 @@ pub struct Checkout<'a> {
     pub dir: Option<&'a Path>,
 }
 
-/// The file and line one site is filed under, and the absolute path to read its text from.
+/// Where a shortened file name came from: its absolute path and whether it is in the workspace.
+#[derive(Debug, Clone)]
+struct Source {
+    absolute: String,
+    workspace: bool,
+}
+
+/// The file and line one site is filed under.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct Key {
     file: String,
@@ -90,7 +97,7 @@ fn per_line(
     profile: &Profile,
     symbols: Option<&dyn Symbolize>,
     root: Option<&str>,
-    paths: &mut BTreeMap<String, (String, bool)>,
+    paths: &mut BTreeMap<String, Source>,
 ) -> BTreeMap<Key, u64> {
     let mut out = BTreeMap::new();
     for site in &profile.sites {
@@ -98,7 +105,10 @@ fn per_line(
         let (file, line) = place(site, frames.as_deref(), root);
         let short = names::shorten_path(&file, root);
         let workspace = in_workspace(&file, root);
-        paths.entry(short.clone()).or_insert((file, workspace));
+        paths.entry(short.clone()).or_insert(Source {
+            absolute: file,
+            workspace,
+        });
         *out.entry(Key { file: short, line }).or_default() += site.cost;
     }
     out
@@ -129,13 +139,13 @@ fn resolves(profile: &Profile, symbols: &dyn Symbolize) -> bool {
 /// The text of `line` in workspace file `file`: from the checkout (else the recorded absolute path) for a
 /// line of the new run; for a line only the old run has, from the old run's own file (the base worktree),
 /// since the checkout's line of that number may be another line.
-fn workspace(p: Option<&(String, bool)>) -> Option<&String> {
-    p.filter(|(_, ws)| *ws).map(|(abs, _)| abs)
+fn workspace(p: Option<&Source>) -> Option<&String> {
+    p.filter(|s| s.workspace).map(|s| &s.absolute)
 }
 
 fn text_of(
     file: &str,
-    paths: (Option<&(String, bool)>, Option<&(String, bool)>),
+    paths: (Option<&Source>, Option<&Source>),
     line: u32,
     new_side: bool,
     checkout: &Checkout<'_>,

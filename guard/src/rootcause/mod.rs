@@ -193,8 +193,10 @@ pub fn for_dir(id: &str, dir: &Path, root: Option<&str>) -> RootCause {
     };
     match (read(&old_path), read(&new_path)) {
         (Ok(old), Ok(new)) => {
-            let (old_symbols, new_symbols) =
-                (Dwarf::new(written(&old_path)), Dwarf::new(written(&new_path)));
+            let (old_symbols, new_symbols) = (
+                Dwarf::new(written(&old_path)),
+                Dwarf::new(written(&new_path)),
+            );
             let checkout = lines::Checkout {
                 root,
                 dir: root.map(Path::new),
