@@ -107,6 +107,19 @@ struct Key<'a> {
     line: bool,
 }
 
+/// One legend key per series, in series order (`line`: drawn as a line, else as a bar).
+fn keys(series: &[Series], line: bool) -> Vec<Key<'_>> {
+    series
+        .iter()
+        .enumerate()
+        .map(|(k, s)| Key {
+            name: &s.name,
+            color: color(k),
+            line,
+        })
+        .collect()
+}
+
 /// Draws the title and, under it, the legend in rows across the chart's width (outside the plotting area).
 /// Returns the height they take.
 fn header(root: &DrawingArea<SVGBackend, Shift>, title: &str, keys: &[Key]) -> Result<u32, String> {
@@ -174,15 +187,7 @@ pub fn bars(
         .flat_map(|s| s.values.iter().flatten().copied())
         .collect();
     let axis = Axis::for_values(&values, reference.map(|r| r.0));
-    let keys: Vec<Key> = series
-        .iter()
-        .enumerate()
-        .map(|(k, s)| Key {
-            name: &s.name,
-            color: color(k),
-            line: false,
-        })
-        .collect();
+    let keys = keys(series, false);
     let longest = categories.iter().map(|c| text_width(c)).max().unwrap_or(0);
     let mut svg = String::new();
     {
@@ -299,15 +304,7 @@ pub fn lines(
     let lo = values().fold(0.0_f64, f64::min);
     let hi = values().fold(0.0_f64, f64::max);
     let pad = ((hi - lo) * 0.1).max(1.0);
-    let keys: Vec<Key> = series
-        .iter()
-        .enumerate()
-        .map(|(k, s)| Key {
-            name: &s.name,
-            color: color(k),
-            line: true,
-        })
-        .collect();
+    let keys = keys(series, true);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
