@@ -2,7 +2,7 @@
 # The whole pull-request flow, locally and repeatably: bench.yml's jobs for a pull_request event, their artifacts,
 # then comment.yml for the workflow_run event, against a local mock of the GitHub API (scripts/pr-flow/README.md).
 #
-#   scripts/pr-flow/run.sh [--short] [--cold] [--quiet]
+#   scripts/pr-flow/run.sh [--short | --narrow] [--cold] [--quiet] [--record-fixtures]
 #
 # Scenario, in a scratch repository under target/pr-flow (a clone of this checkout's HEAD, pushed to a bare
 # `origin` that the workflows' checkout step clones from):
@@ -14,13 +14,17 @@
 #      fork-style run whose artifact names another PR (guard comment --head-sha refuses) — no comment changes.
 # Then a table of every job's wall time (and the load average at its start and end).
 #
-# --short   (or PR_FLOW_SHORT=1) lighter measurement for CI: the scratch repository's main gets one more commit that
-#           narrows the benches to n = 1000 (LANES_BENCH_SIZES in .cargo/config.toml [env]) and the paired wall-clock
-#           plan to 3 rounds x 5 pairs (thresholds.toml); every workflow step, the comment, the verification and the
-#           sticky update run for real.
+# Modes (the default is full: bench.yml measures as it does on GitHub):
+# --short   (or PR_FLOW_SHORT=1) for CI: bench.yml is not run; its two runs' artifacts are replayed from
+#           scripts/pr-flow/fixtures/ (recorded from a full run; the PR number, head and base commits are this
+#           scenario's). comment.yml — verification, guard's build, the sticky comment, the forgeries — runs for real.
+# --narrow  bench.yml runs for real on fewer benches: the scratch repository's main gets one more commit that
+#           narrows them to n = 1000 (LANES_BENCH_SIZES in .cargo/config.toml [env]) and the paired wall-clock
+#           plan to 3 rounds x 5 pairs (thresholds.toml).
 # --cold    no seeded caches: the jobs start from empty target directories (as a repository's very first run).
 #           By default the local cache store is seeded, under the restore-keys prefix, with this checkout's
 #           target/{release,tools,guard/base/target} (what bench.yml's cache on main would hold).
+# --record-fixtures  after a full or narrow run: keep its bench artifacts as the fixtures of --short.
 # --quiet   step output only into each job's log.txt (target/pr-flow/state/runs/<run>/<job>/).
 #
 # Exit status: 0 every check held, 1 a check failed, 2 the flow could not be run.
@@ -28,18 +32,31 @@ set -euo pipefail
 
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 root=$(git -C "$here" rev-parse --show-toplevel)
-short=${PR_FLOW_SHORT:-0}
+mode=full
+[[ "${PR_FLOW_SHORT:-0}" == 1 ]] && mode=short
 cold=0
+record=0
 quiet=()
 for arg in "$@"; do
     case "$arg" in
-        --short) short=1 ;;
+        --short) mode=short ;;
+        --narrow) mode=narrow ;;
         --cold) cold=1 ;;
+        --record-fixtures) record=1 ;;
         --quiet) quiet=(--quiet) ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "pr-flow: unknown argument $arg (see --help)" >&2; exit 2 ;;
     esac
 done
+fixtures=$here/fixtures
+if [[ $record == 1 && $mode == short ]]; then
+    echo "pr-flow: --record-fixtures needs a run that measures (full or --narrow)" >&2
+    exit 2
+fi
+if [[ $mode == short && ! -f $fixtures/meta.json ]]; then
+    echo "pr-flow: --short replays $fixtures, which is missing; record it with a full run: run.sh --record-fixtures" >&2
+    exit 2
+fi
 
 dir=${PR_FLOW_DIR:-$root/target/pr-flow}
 state=$dir/state
@@ -72,7 +89,7 @@ if ! "$py" -c 'import yaml' 2>/dev/null; then
 fi
 for tool in git jq tar; do command -v "$tool" >/dev/null || die "$tool is needed (apt-get install $tool)"; done
 
-say "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'); mode: $([[ $short == 1 ]] && echo short || echo full)"
+say "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'); mode: $mode"
 machine
 
 # --- a fresh scenario (the cache store is reset too; uv's download cache and the uv tool are kept) --------------
@@ -90,7 +107,7 @@ git -C "$repo" remote add origin "file://$origin"
 git -C "$repo" checkout -q -B main "$(git -C "$root" rev-parse HEAD)"
 git -C "$repo" config user.name "pr-flow"
 git -C "$repo" config user.email "pr-flow@localhost"
-if [[ $short == 1 ]]; then
+if [[ $mode == narrow ]]; then
     "$py" - "$repo" <<'PY'
 import re, sys
 from pathlib import Path
@@ -99,7 +116,7 @@ cfg = repo / ".cargo/config.toml"
 text = cfg.read_text()
 if "\n[env]\n" not in text:
     sys.exit("pr-flow: .cargo/config.toml has no [env] table; update run.sh")
-cfg.write_text(text.replace("\n[env]\n", '\n[env]\n# pr-flow --short: the benches at n = 1000 only.\nLANES_BENCH_SIZES = "1000"\n', 1))
+cfg.write_text(text.replace("\n[env]\n", '\n[env]\n# pr-flow --narrow: the benches at n = 1000 only.\nLANES_BENCH_SIZES = "1000"\n', 1))
 th = repo / "thresholds.toml"
 text = th.read_text()
 new, n = re.subn(r"(?m)^rounds = \d+$", "rounds = 3", text)
@@ -108,7 +125,7 @@ if n != 1 or m != 1:
     sys.exit("pr-flow: thresholds.toml: [wall_clock] rounds/pairs not found; update run.sh")
 th.write_text(new)
 PY
-    git -C "$repo" commit -q -am "pr-flow --short: benches at n = 1000, paired plan 3 rounds x 5 pairs"
+    git -C "$repo" commit -q -am "pr-flow --narrow: benches at n = 1000, paired plan 3 rounds x 5 pairs"
 fi
 git -C "$repo" push -q origin main
 git -C "$origin" symbolic-ref HEAD refs/heads/main
@@ -177,13 +194,15 @@ toolchain=$("$py" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))[
 if [[ $cold == 1 ]]; then
     say "cold caches (--cold): the jobs start from empty target directories"
 else
-    say "seeding the cache store from $root/target (as main's bench.yml run would have saved it)"
+    # --short runs only comment.yml, which needs guard's build: target/release.
+    seed_paths=(target/release)
+    [[ $mode == short ]] || seed_paths+=(target/tools target/guard/base/target)
+    say "seeding the cache store from $root: ${seed_paths[*]} (as main's bench.yml run would have saved it)"
     first=""
     for job in instructions wall; do
         key="bench-$job-Linux-rust-$toolchain-seeded-from-host"
         if [[ -z "$first" ]]; then
-            "$py" "$here/workflow.py" seed-cache --state-dir "$state" --key "$key" --source "$root" \
-                target/release target/tools target/guard/base/target
+            "$py" "$here/workflow.py" seed-cache --state-dir "$state" --key "$key" --source "$root" "${seed_paths[@]}"
             first=$key
             runner=${LANES_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/lanes/tools}/bin/gungraun-runner
             seeded=$state/cache/entries/$first/files/target/tools/bin
@@ -212,15 +231,32 @@ run_workflow() { # RUN_ID WORKFLOW EVENT SHA REF [--job …]: runs it, prints no
         --token "$TOKEN" "${quiet[@]}" "$@"
 }
 
-bench() { # RUN_ID HEAD MERGE ACTION EXPECTED_EXIT
-    local run_id=$1 head=$2 merge=$3 action=$4 want=$5 status=0
+bench() { # RUN_ID HEAD MERGE ACTION EXPECTED_EXIT FIXTURE_LABEL
+    local run_id=$1 head=$2 merge=$3 action=$4 want=$5 label=$6 status=0
+    if [[ $mode == short ]]; then
+        say "run $run_id: bench.yml NOT run (--short): its artifacts replayed from $fixtures/$label"
+        bench_conclusion=$("$py" "$here/scenario.py" replay "$state" "$fixtures" --label "$label" --run-id "$run_id" \
+            --base "$base" --head "$head" --pr "$PR")
+        return 0
+    fi
     say "run $run_id: bench.yml for pull_request ($action) at $head"
     machine
     "$py" "$here/scenario.py" pr-event "$events/$run_id.json" --repo "$REPO" --pr "$PR" --head "$head" \
         --base "$base" --branch "$BRANCH" --action "$action" --server "$server"
     run_workflow "$run_id" bench.yml pull_request "$merge" "refs/pull/$PR/merge" || status=$?
     [[ $status -ne 2 ]] || die "bench.yml could not be run (run $run_id)"
-    [[ $status -eq "$want" ]] || { echo "pr-flow: CHECK FAILED: bench.yml run $run_id exited $status, expected $want" >&2; exit 1; }
+    if [[ $status -ne "$want" ]]; then
+        for summary in "$state/runs/$run_id"/*/summary.md; do
+            echo "$(basename "$(dirname "$summary")"): $(grep -m1 '^## ' "$summary" || echo 'no verdict')" >&2
+        done
+        echo "pr-flow: CHECK FAILED: bench.yml run $run_id exited $status, expected $want" >&2
+        exit 1
+    fi
+    bench_conclusion=$([[ $status -eq 0 ]] && echo success || echo failure)
+}
+
+bench_checks() { # RUN_ID CHECK-ARGS…: checks of a bench run's jobs (none in --short: nothing ran)
+    [[ $mode == short ]] || check assert-run "$state" "$@"
 }
 
 comment() { # RUN_ID BENCH_RUN_ID HEAD PRS CONCLUSION EXPECTED_EXIT
@@ -237,11 +273,11 @@ comment() { # RUN_ID BENCH_RUN_ID HEAD PRS CONCLUSION EXPECTED_EXIT
 check() { "$py" "$here/scenario.py" "$@" || exit 1; }
 
 # --- 1. the slow PR: FAIL ---------------------------------------------------------------------------------------
-bench 101 "$head1" "$merge1" opened 1
-check assert-run "$state" 101 --job instructions --conclusion failure --failed-step "Verdict" --output check.status=1
+bench 101 "$head1" "$merge1" opened 1 fail
+bench_checks 101 --job instructions --conclusion failure --failed-step "Verdict" --output check.status=1
 # The wall-clock gate may or may not see the slower exp (n = 100,000 cells gate, 1,000 cells warn); never "no verdict".
-check assert-run "$state" 101 --job wall --conclusion 'failure|success' --output 'check.status=0|1'
-comment 102 101 "$head1" "$PR" failure 0
+bench_checks 101 --job wall --conclusion 'failure|success' --output 'check.status=0|1'
+comment 102 101 "$head1" "$PR" "$bench_conclusion" 0
 check expect "$mock/state.json" --repo "$REPO" --pr "$PR" --verdict fail --save "$dir/comment-fail.md" \
     --record "$mock/after-fail.json"
 
@@ -250,10 +286,10 @@ git -C "$repo" revert --no-edit HEAD >/dev/null
 head2=$(git -C "$repo" rev-parse HEAD)
 merge2=$(push_pr "$head2")
 "$py" "$here/scenario.py" set-head "$mock/state.json" --repo "$REPO" --pr "$PR" --head "$head2"
-bench 103 "$head2" "$merge2" synchronize 0
-check assert-run "$state" 103 --job instructions --conclusion success --output check.status=0
-check assert-run "$state" 103 --job wall --conclusion success --output check.status=0
-comment 104 103 "$head2" "$PR" success 0
+bench 103 "$head2" "$merge2" synchronize 0 pass
+bench_checks 103 --job instructions --conclusion success --output check.status=0
+bench_checks 103 --job wall --conclusion success --output check.status=0
+comment 104 103 "$head2" "$PR" "$bench_conclusion" 0
 check expect "$mock/state.json" --repo "$REPO" --pr "$PR" --verdict pass --same-as "$mock/after-fail.json" \
     --save "$dir/comment-pass.md"
 
@@ -277,9 +313,14 @@ check unchanged "$mock/state.json" --since "$mock/before-forged.json"
 unexpected=$(grep -c 'UNEXPECTED' "$mock/server.log" || true)
 [[ "$unexpected" -eq 0 ]] || { echo "pr-flow: CHECK FAILED: the mock got $unexpected unexpected request(s)" >&2; exit 1; }
 
-say "all checks held ($(( $(date +%s) - t_start )) s in all; mode $([[ $short == 1 ]] && echo short || echo full))"
+say "all checks held ($(( $(date +%s) - t_start )) s in all; mode $mode)"
 machine
 "$py" "$here/scenario.py" timings "$state" --out "$dir/timings.md" \
     "bench, push 1 (slow exp)=101" "comment, push 1=102" "bench, push 2 (restored)=103" "comment, push 2=104" \
     "comment, forged PR number=105" "comment, forged head SHA=106" "comment, fork-style forged PR=107"
+[[ $mode != short ]] || echo "(runs 101 and 103: bench.yml not run in --short mode; artifacts replayed from $fixtures)"
 echo "comment bodies: $dir/comment-fail.md, $dir/comment-pass.md; job logs: $state/runs/<run>/<job>/log.txt"
+if [[ $record == 1 ]]; then
+    "$py" "$here/scenario.py" record "$state" "$fixtures" --base "$base" --recorded "$(date -u +%FT%TZ)" \
+        --mode "$mode" --fail-run 101 --fail-head "$head1" --pass-run 103 --pass-head "$head2"
+fi

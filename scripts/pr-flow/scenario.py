@@ -11,6 +11,8 @@ the PR's comments, forged artifacts and the timing table. Python standard librar
     scenario.py unchanged STATE --since SNAP          # no comment changed and no write request since SNAP
     scenario.py forge SRC DST --pr N | --head-sha SHA # a copy of a run's artifacts with one field changed
     scenario.py assert-run DIR RUN_ID --job J --conclusion C [--failed-step NAME] [--output STEP.K=V] [--annotation T]
+    scenario.py record DIR FIXTURES --base SHA --recorded WHEN --mode M --fail-run ID --fail-head SHA --pass-run …
+    scenario.py replay DIR FIXTURES --label fail|pass --run-id ID --base SHA --head SHA --pr N
     scenario.py timings DIR LABEL=RUN_ID …            # the table of job wall times
 """
 
@@ -205,6 +207,49 @@ def assert_run(a):
           + (f" (failed at {failed[0]!r})" if failed else ""))
 
 
+def record(a):
+    """Keeps a full run's artifacts as the fixtures of --short: the JSON reports, PR number and head SHA of the
+    failing (slow exp) and the passing (restored) bench run, without the SVG plots."""
+    out = Path(a.fixtures)
+    if out.exists():
+        shutil.rmtree(out)
+    meta = {"base": a.base, "recorded": a.recorded, "mode": a.mode, "runs": {}}
+    for label, run_id, head in (("fail", a.fail_run, a.fail_head), ("pass", a.pass_run, a.pass_head)):
+        result = load(Path(a.dir) / "runs" / run_id / "result.json")
+        src = Path(a.dir) / "artifacts" / run_id
+        for art in sorted(p for p in src.iterdir() if p.is_dir()):
+            for f in sorted(art.iterdir()):
+                if f.is_file():
+                    (out / label / art.name).mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(f, out / label / art.name / f.name)
+        meta["runs"][label] = {"head": head, "conclusion": result["conclusion"],
+                               "jobs": {j: r["conclusion"] for j, r in result["jobs"].items()}}
+    dump(out / "meta.json", meta)
+    print(f"pr-flow: fixtures recorded in {out}")
+
+
+def replay(a):
+    """Puts a recorded bench run's artifacts into the artifact store as run RUN_ID, with this scenario's PR
+    number, head and base commit in place of the recorded ones. Prints the recorded run's conclusion."""
+    fx = Path(a.fixtures)
+    meta = load(fx / "meta.json")
+    rec = meta["runs"][a.label]
+    swaps = [(meta["base"], a.base), (rec["head"], a.head)]
+    dst = Path(a.dir) / "artifacts" / a.run_id
+    if dst.exists():
+        shutil.rmtree(dst)
+    for art in sorted(p for p in (fx / a.label).iterdir() if p.is_dir()):
+        (dst / art.name).mkdir(parents=True)
+        for f in sorted(art.iterdir()):
+            text = f.read_text()
+            for old, new in swaps:
+                text = text.replace(old, new).replace(old[:10], new[:10])
+            (dst / art.name / f.name).write_text(text)
+        (dst / art.name / "pr-number").write_text(f"{a.pr}\n")
+        (dst / art.name / "head-sha").write_text(f"{a.head}\n")
+    print(rec["conclusion"])
+
+
 def timings(a):
     rows = []
     for spec in a.runs:
@@ -287,6 +332,17 @@ def main():
     p.add_argument("--failed-step")
     p.add_argument("--output", action="append", help="STEP.NAME=VALUE[|VALUE…]")
     p.add_argument("--annotation", action="append", help="text an annotation must contain")
+    p = sub.add_parser("record")
+    p.add_argument("dir")
+    p.add_argument("fixtures")
+    for o in ("--base", "--recorded", "--mode", "--fail-run", "--fail-head", "--pass-run", "--pass-head"):
+        p.add_argument(o, required=True)
+    p = sub.add_parser("replay")
+    p.add_argument("dir")
+    p.add_argument("fixtures")
+    for o in ("--label", "--run-id", "--base", "--head"):
+        p.add_argument(o, required=True)
+    p.add_argument("--pr", type=int, required=True)
     p = sub.add_parser("timings")
     p.add_argument("dir")
     p.add_argument("runs", nargs="+")
@@ -294,7 +350,7 @@ def main():
     a = ap.parse_args()
     {"init-mock": init_mock, "add-pr": add_pr, "set-head": set_head, "pr-event": pr_event,
      "run-event": run_event, "snapshot": snapshot, "expect": expect, "unchanged": unchanged,
-     "forge": forge, "timings": timings, "assert-run": assert_run}[a.cmd](a)
+     "forge": forge, "timings": timings, "assert-run": assert_run, "record": record, "replay": replay}[a.cmd](a)
 
 
 if __name__ == "__main__":

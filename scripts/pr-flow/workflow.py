@@ -184,6 +184,10 @@ class Job:
                 steps.append({"name": label, "conclusion": "failure", "seconds": time.monotonic() - t})
                 self.status = "failure"
         (self.dir / "summary.md").write_text("".join(self.summary))
+        if self.status != "success" and self.args.quiet and (self.dir / "log.txt").exists():
+            tail = (self.dir / "log.txt").read_text(errors="replace").splitlines()[-25:]
+            say(f"job {self.job_id} failed; the end of {self.dir / 'log.txt'}:")
+            print("\n".join(f"  {line}" for line in tail), flush=True)
         seconds = time.monotonic() - t0
         say(f"job {self.job_id}: {self.status} in {seconds:.0f} s")
         return {"name": name, "conclusion": self.status, "seconds": seconds, "steps": steps,
