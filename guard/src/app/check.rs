@@ -43,6 +43,17 @@ impl Outcome {
     }
 }
 
+/// A path as the report shows it: relative to the working directory when it is inside it (the base's
+/// results live under the absolute target directory; a PR comment should not show the runner's paths).
+fn shown(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
 /// Loads a baseline and decides whether it is comparable; returns the summary and the baseline values.
 fn baseline_for<T: baseline::Values>(
     common: &Common,
@@ -54,7 +65,7 @@ fn baseline_for<T: baseline::Values>(
     let mut summary = SuiteSummary {
         suite,
         state: SuiteState::Checked,
-        baseline_file: Some(path.display().to_string()),
+        baseline_file: Some(shown(&path)),
         message: None,
         differences: Vec::new(),
     };
