@@ -122,14 +122,15 @@ def expect(a):
     if not re.search(rf"\b{want}\b", first):
         fail(f"the comment's verdict line is {first!r}, expected {want}")
     if a.verdict == "fail":
-        for needle, what in [("```mermaid", "a mermaid chart"), ("<details><summary>Functions behind ", "root-cause "
-                             "sections"), ("self cost per function", "root-cause lines")]:
+        for needle, what in [("```mermaid", "a mermaid chart"), ("<details><summary>Root cause of ", "root-cause "
+                             "sections"), ("self cost per function", "root-cause functions"),
+                             ("source lines by self Ir change", "root-cause source lines")]:
             if needle not in body:
                 fail(f"the comment has no {what} ({needle!r})")
         rows = re.findall(r"^\| ❌ regression \| ([^|]+?) \| (\w+) \|", body, flags=re.M)
         ir = [bench.replace("\\", "") for bench, suite in rows if suite == "instructions"]
         wall = [bench.replace("\\", "") for bench, suite in rows if suite != "instructions"]
-        behind = [b.replace("\\", "") for b in re.findall(r"Functions behind ([^<]+)</summary>", body)]
+        behind = [b.replace("\\", "") for b in re.findall(r"Root cause of ([^<:]+)[:<]", body)]
         bad = [b for b in ir + behind if not re.match(a.bench_re, b)]
         if not ir or bad:
             fail(f"instruction-count regressions {ir}, root causes for {behind}: expected only and at least one "
