@@ -30,6 +30,14 @@ fn location(l: &LineDelta) -> String {
     }
 }
 
+/// `location (via caller)` for the text report.
+fn location_via(l: &LineDelta) -> String {
+    match &l.via {
+        Some(via) => format!("{} (via {via})", location(l)),
+        None => location(l),
+    }
+}
+
 /// A markdown code span holding `text` verbatim (a fence longer than any backtick run in it; `|` escaped
 /// for the table).
 fn code(text: &str) -> String {
@@ -114,14 +122,14 @@ pub fn text(report: &Report) -> String {
         let place = rc
             .lines
             .iter()
-            .map(|l| location(l).len())
+            .map(|l| location_via(l).chars().count())
             .max()
             .unwrap_or(0);
         for l in &rc.lines {
             let row = format!(
                 "    {:>width$}  {:<place$}  {}",
                 signed(l.delta),
-                location(l),
+                location_via(l),
                 l.text.as_deref().unwrap_or("")
             );
             let _ = writeln!(out, "{}", row.trim_end());
@@ -168,7 +176,10 @@ fn block(rc: &RootCause) -> String {
                 s,
                 "| {} | {} | {} | {} → {} |",
                 signed(l.delta),
-                code(&location(l)),
+                l.via.as_deref().map_or_else(
+                    || code(&location(l)),
+                    |via| format!("{}<br>via {}", code(&location(l)), code(via))
+                ),
                 l.text
                     .as_deref()
                     .map_or_else(String::new, |t| code(&clip(t, CELL_TEXT))),
@@ -231,6 +242,7 @@ mod tests {
                 LineDelta {
                     file: "src/kernels/math.rs".into(),
                     line: 114,
+                    via: Some("src/kernels/elementwise.rs:228".into()),
                     text: Some("p = core::hint::black_box(p);".into()),
                     old: 0,
                     new: 218,
@@ -239,6 +251,7 @@ mod tests {
                 LineDelta {
                     file: "src/simd/avx2.rs".into(),
                     line: 84,
+                    via: None,
                     text: Some("`a|b` <script>".into()),
                     old: 35,
                     new: 26,
@@ -247,6 +260,7 @@ mod tests {
                 LineDelta {
                     file: "core/src/hint.rs".into(),
                     line: 0,
+                    via: None,
                     text: None,
                     old: 1,
                     new: 2,

@@ -39,6 +39,10 @@ pub struct LineDelta {
     pub file: String,
     /// Line number (0: no line information).
     pub line: u32,
+    /// The workspace line that inlined this one (`file:line`), when the line is inlined into another
+    /// workspace line (a `Simd` method into a kernel): the same line has one entry per caller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
     /// The line's text from the checkout (trimmed), for lines in the workspace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
@@ -71,6 +75,7 @@ struct Source {
 struct Key {
     file: String,
     line: u32,
+    via: Option<String>,
 }
 
 fn in_workspace(path: &str, root: Option<&str>) -> bool {
@@ -79,17 +84,27 @@ fn in_workspace(path: &str, root: Option<&str>) -> bool {
 
 /// The line a site is filed under: the innermost workspace frame of its inline chain, else its innermost
 /// frame, else callgrind's own position.
-fn place(site: &Site, frames: Option<&[Frame]>, root: Option<&str>) -> (String, u32) {
-    match frames {
-        Some(frames) => {
-            let frame = frames
-                .iter()
-                .find(|f| in_workspace(&f.file, root))
-                .unwrap_or(&frames[0]);
-            (frame.file.clone(), frame.line)
-        }
-        None => (site.file.clone(), site.line),
-    }
+///
+/// With frames, also the next workspace frame outwards (another line): the caller of a line that many places
+/// inline — a `Simd` method such as `_mm256_add_ps`'s wrapper is shared by every kernel, and its caller is the
+/// kernel line that changed. Its cost is split by that caller.
+fn place(
+    site: &Site,
+    frames: Option<&[Frame]>,
+    root: Option<&str>,
+) -> (String, u32, Option<(String, u32)>) {
+    let Some(frames) = frames else {
+        return (site.file.clone(), site.line, None);
+    };
+    let inner = frames.iter().position(|f| in_workspace(&f.file, root));
+    let frame = &frames[inner.unwrap_or(0)];
+    let via = inner.and_then(|i| {
+        frames[i + 1..]
+            .iter()
+            .find(|f| in_workspace(&f.file, root) && (&f.file, f.line) != (&frame.file, frame.line))
+            .map(|f| (f.file.clone(), f.line))
+    });
+    (frame.file.clone(), frame.line, via)
 }
 
 /// Cost per line of one profile; `paths` collects one absolute path per shortened file (for the text).
@@ -102,14 +117,20 @@ fn per_line(
     let mut out = BTreeMap::new();
     for site in &profile.sites {
         let frames = symbols.and_then(|s| s.frames(&site.object, site.addr?));
-        let (file, line) = place(site, frames.as_deref(), root);
+        let (file, line, via) = place(site, frames.as_deref(), root);
+        let via = via.map(|(f, l)| format!("{}:{l}", names::shorten_path(&f, root)));
         let short = names::shorten_path(&file, root);
         let workspace = in_workspace(&file, root);
         paths.entry(short.clone()).or_insert(Source {
             absolute: file,
             workspace,
         });
-        *out.entry(Key { file: short, line }).or_default() += site.cost;
+        *out.entry(Key {
+            file: short,
+            line,
+            via,
+        })
+        .or_default() += site.cost;
     }
     out
 }
@@ -223,6 +244,7 @@ pub fn diff(
             ),
             file: k.file,
             line: k.line,
+            via: k.via,
             old,
             new,
             delta: i64::try_from(new).unwrap_or(i64::MAX) - i64::try_from(old).unwrap_or(i64::MAX),
