@@ -278,8 +278,10 @@ bench_checks 101 --job instructions --conclusion failure --failed-step "Verdict"
 # The wall-clock gate may or may not see the slower exp (n = 100,000 cells gate, 1,000 cells warn); never "no verdict".
 bench_checks 101 --job wall --conclusion 'failure|success' --output 'check.status=0|1'
 comment 102 101 "$head1" "$PR" "$bench_conclusion" 0
+replayed=()
+[[ $mode == short ]] && replayed=(--replayed)
 check expect "$mock/state.json" --repo "$REPO" --pr "$PR" --verdict fail --save "$dir/comment-fail.md" \
-    --record "$mock/after-fail.json"
+    --record "$mock/after-fail.json" "${replayed[@]}"
 
 # --- 2. a push that restores the kernel: the same comment, PASS -------------------------------------------------
 git -C "$repo" revert --no-edit HEAD >/dev/null
