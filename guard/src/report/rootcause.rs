@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use super::markdown::escape;
 use super::{fmt_value, Report};
+use crate::rootcause::lines::clip;
 use crate::rootcause::{LineDelta, LineSource, RootCause};
 
 /// Longest source text in a markdown table cell (characters): keeps the table within GitHub's width.
@@ -49,14 +50,6 @@ fn code(text: &str) -> String {
         ""
     };
     format!("{fence}{pad}{}{pad}{fence}", text.replace('|', "\\|"))
-}
-
-fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() > max {
-        format!("{}…", text.chars().take(max).collect::<String>())
-    } else {
-        text.to_string()
-    }
 }
 
 fn signed(v: i64) -> String {

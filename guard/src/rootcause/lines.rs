@@ -189,11 +189,17 @@ fn text_of(
         .iter()
         .find_map(|p| std::fs::read_to_string(p).ok())?;
     let l = text.lines().nth(line as usize - 1)?.trim();
-    Some(if l.chars().count() > TEXT_MAX {
-        format!("{}…", l.chars().take(TEXT_MAX).collect::<String>())
+    Some(clip(l, TEXT_MAX))
+}
+
+/// `text` cut to at most `max` characters, with `…` when something was cut.
+#[must_use]
+pub fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() > max {
+        format!("{}…", text.chars().take(max).collect::<String>())
     } else {
-        l.to_string()
-    })
+        text.to_string()
+    }
 }
 
 /// The `top` lines with the largest absolute change in self cost, largest first (ties by file and line),
