@@ -43,6 +43,15 @@ unsafe fn map_unrolled<S: Simd, const K: usize, const U: usize>(
 ) {
     let l = S::LANES;
     let mut i = 0;
+    let head = store_alignment_head::<S>(dst, n, U);
+    if head > 0 {
+        // SAFETY: `head < l <= n` values at offset 0; partial loads/stores touch only those, loads before the store.
+        unsafe {
+            let x = load_all_partial(s, src, 0, head, 0.0);
+            s.store_partial(dst, head, f(x));
+        }
+        i = head;
+    }
     while i + U * l <= n {
         // SAFETY: `i + U * l <= n`: every load and store below stays within the `n` valid values. All
         // loads of an iteration happen before its stores, so an exactly aliased `dst` is read before written.
@@ -69,6 +78,23 @@ unsafe fn map_unrolled<S: Simd, const K: usize, const U: usize>(
             s.store_partial(dst.add(i), n - i, f(x));
         }
     }
+}
+
+/// How many values to run first, one partial vector, so that the main loop's stores start on a vector-size
+/// boundary (64 bytes on AVX-512, 32 on AVX2): a misaligned vector store splits across two cache lines, which costs
+/// most when the data streams from L2 or beyond. A `Vec<f32>` of a few hundred KB comes from `mmap` 16 bytes past
+/// a page start, so without this every AVX-512 store of such a buffer was split (add at 100,000 elements on AMD Zen
+/// 4: 0.155 vs 0.122 ns per element aligned, same run). Inputs that share the output's offset become aligned
+/// too. Short calls (fewer than `2 · U` vectors) skip it: one more partial vector would cost more than it saves.
+#[inline(always)]
+fn store_alignment_head<S: Simd>(dst: *mut f32, n: usize, unroll: usize) -> usize {
+    const F32: usize = core::mem::size_of::<f32>();
+    let bytes = S::LANES * F32;
+    let misaligned = dst as usize % bytes;
+    if n < 2 * unroll * S::LANES || misaligned == 0 || !misaligned.is_multiple_of(F32) {
+        return 0;
+    }
+    (bytes - misaligned) / F32
 }
 
 /// What an element-wise op computes (the scalar parameters travel with it).
