@@ -211,47 +211,6 @@ pub fn write(dir: &Path, d: &PlotData) -> Result<Vec<String>> {
     Ok(all.into_iter().map(|c| c.file).collect())
 }
 
-/// `guard check --plot DIR`: gathers the data for a finished check and writes the charts (one line on
-/// stderr lists them).
-///
-/// # Errors
-/// As [`write`] and [`PlotData::gather`]; a corrupt numpy.json.
-pub fn for_check(
-    dir: &Path,
-    args: &crate::cli::CheckArgs,
-    report: &crate::report::Report,
-    thresholds: &crate::thresholds::Thresholds,
-) -> Result<()> {
-    let common = &args.common;
-    let numpy_path = args
-        .numpy
-        .clone()
-        .unwrap_or_else(|| common.baselines.join("numpy.json"));
-    let numpy = crate::suite::numpy::read(&numpy_path)?;
-    let d = PlotData::gather(
-        report,
-        &common.baselines,
-        common.profile.name(),
-        numpy.as_ref(),
-        &thresholds.numpy,
-    )?;
-    let files = write(dir, &d)?;
-    if files.is_empty() {
-        eprintln!(
-            "guard: nothing to plot in {}: no NumPy ratios, no <op>/<backend>/<size> values and no baseline history",
-            dir.display()
-        );
-        return Ok(());
-    }
-    eprintln!(
-        "guard: wrote {} chart(s) to {}: {}",
-        files.len(),
-        dir.display(),
-        files.join(", ")
-    );
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -42,6 +42,26 @@ impl Suite {
     }
 }
 
+/// Bench profile, passed to the benches as `LANES_BENCH_PROFILE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Profile {
+    /// The small set run on every pull request.
+    Pr,
+    /// Every op × backend × size.
+    Full,
+}
+
+impl Profile {
+    /// The name used in env vars and file names.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Pr => "pr",
+            Self::Full => "full",
+        }
+    }
+}
+
 impl fmt::Display for Suite {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
