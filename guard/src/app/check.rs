@@ -392,7 +392,7 @@ fn measure_numpy(
     };
     let sizes: BTreeSet<u64> = lanes
         .iter()
-        .filter_map(|r| compare::numpy::split_id(&r.id).map(|(_, _, n)| n))
+        .filter_map(|r| crate::suite::BenchId::parse(&r.id).map(|id| id.size))
         .collect();
     if sizes.is_empty() {
         return Ok(compare::numpy::skipped(

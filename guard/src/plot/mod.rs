@@ -20,6 +20,7 @@ use std::path::Path;
 
 use crate::error::Result;
 use crate::fsio;
+use crate::suite::BenchId;
 pub use data::PlotData;
 use svg::Series;
 
@@ -33,16 +34,6 @@ pub struct Chart {
     pub file: String,
     /// The SVG document.
     pub svg: String,
-}
-
-/// `<op>/<backend>/<size>` → its parts.
-fn split(id: &str) -> Option<(&str, &str, u64)> {
-    let mut it = id.split('/');
-    let (op, backend, size) = (it.next()?, it.next()?, it.next()?);
-    if it.next().is_some() {
-        return None;
-    }
-    Some((op, backend, size.parse().ok()?))
 }
 
 /// Ratio charts, one per size.
@@ -91,12 +82,12 @@ fn backend_charts(d: &PlotData) -> Vec<Chart> {
     // size → op → backend → value
     let mut grid: BTreeMap<u64, BTreeMap<&str, BTreeMap<&str, f64>>> = BTreeMap::new();
     for (id, v) in values {
-        if let Some((op, backend, size)) = split(id) {
-            grid.entry(size)
+        if let Some(id) = BenchId::parse(id) {
+            grid.entry(id.size)
                 .or_default()
-                .entry(op)
+                .entry(id.op)
                 .or_default()
-                .insert(backend, *v);
+                .insert(id.backend, *v);
         }
     }
     let mut out = Vec::new();

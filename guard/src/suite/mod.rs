@@ -3,7 +3,10 @@
 
 pub mod criterion;
 pub mod gungraun;
+pub mod id;
 pub mod numpy;
+
+pub use id::BenchId;
 
 use std::collections::BTreeMap;
 use std::fmt;
