@@ -12,8 +12,8 @@ use std::time::{Duration, SystemTime};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::cli::Profile;
 use crate::error::{Error, Result};
+use crate::suite::Profile;
 
 /// How the benches are run.
 #[derive(Debug, Clone)]

@@ -5,6 +5,15 @@
 //! distribution; a slow outlier batch only moves one rank. The normal approximation with tie correction and
 //! continuity correction is used (Criterion takes 10–100 samples per side, where it is accurate).
 
+/// `(current / baseline − 1) × 100`; `None` when the baseline is 0 and the current value is not.
+#[must_use]
+pub fn change_pct(baseline: f64, current: f64) -> Option<f64> {
+    if baseline == 0.0 {
+        return (current == 0.0).then_some(0.0);
+    }
+    Some((current / baseline - 1.0) * 100.0)
+}
+
 /// Median of `values` (mean of the two middle values for an even count); `NaN` when empty.
 #[must_use]
 pub fn median(values: &[f64]) -> f64 {

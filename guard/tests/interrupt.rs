@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use common::{synth, Sandbox};
 use guard::baseline::BaselineFile;
-use guard::compare::{IrStats, WallStats};
+use guard::baseline::{IrStats, WallStats};
 use guard::suite::Suite;
 
 /// Baseline files, name → bytes.

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use guard::baseline::BaselineFile;
-use guard::compare::{IrStats, WallStats};
+use guard::baseline::{IrStats, WallStats};
 use guard::suite::{criterion, gungraun, numpy, Suite};
 use guard::thresholds::Thresholds;
 use proptest::prelude::*;

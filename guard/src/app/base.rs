@@ -20,11 +20,11 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use super::{current, say, Current};
+use crate::baseline::IrStats;
 use crate::baseline::{self, BaselineFile};
 use crate::bench::Runner;
 use crate::callgrind::names::BASE_WORKTREE;
 use crate::cli::Common;
-use crate::compare::IrStats;
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::fingerprint::Fingerprint;

@@ -18,11 +18,12 @@ use calibration::{Case, Kind, SIDE_VAR, SLOWDOWNS_PCT};
 
 use super::say;
 use crate::bench::Runner;
-use crate::cli::{CalibrateArgs, LoadChoice, Profile};
+use crate::cli::{CalibrateArgs, LoadChoice};
 use crate::compare::paired::{self, Estimate};
 use crate::error::{Error, Result};
 use crate::fsio;
 use crate::rounds::{self, Settings, Side};
+use crate::suite::Profile;
 use crate::thresholds::Thresholds;
 use crate::tools;
 

@@ -9,9 +9,10 @@ use std::path::Path;
 use super::base::BaseSide;
 use super::{current, say, update_command, Current};
 use crate::baseline::{self, BaselineFile};
+use crate::baseline::{IrStats, WallStats};
 use crate::bench::Runner;
 use crate::cli::{CheckArgs, Common, Format};
-use crate::compare::{self, IrStats, WallStats};
+use crate::compare;
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::fingerprint::Fingerprint;
@@ -191,14 +192,59 @@ pub fn check(args: &CheckArgs) -> Result<Outcome> {
     if args.strict && args.against_stored() && stale(&report.entries).next().is_some() {
         report.verdict = Verdict::Fail;
     }
-    report.root_causes = crate::rootcause::for_report(&report, &common.target_dir);
+    report.root_causes = root_causes(&report, &common.target_dir);
     report.shard = common.shard;
     report.base = base_side.as_ref().map(BaseSide::comparison);
     if let Some(dir) = &args.plot {
-        crate::plot::for_check(dir, args, &report, &thresholds)?;
+        plot(dir, args, &report, &thresholds)?;
     }
     write_report(args, &report)?;
     Ok(Outcome { report })
+}
+
+/// Root causes of the instruction-count regressions (gated or warnings) of a report, read from
+/// `<target_dir>/gungraun`.
+fn root_causes(report: &Report, target_dir: &Path) -> Vec<crate::rootcause::RootCause> {
+    let ids: BTreeSet<String> = report
+        .entries
+        .iter()
+        .filter(|e| e.suite == Suite::Instructions && e.status == Status::Regression)
+        .map(|e| e.id.clone())
+        .collect();
+    crate::rootcause::collect(&target_dir.join("gungraun"), &ids)
+}
+
+/// `--plot DIR`: gathers the data for the finished check and writes the charts (one line on stderr lists
+/// them).
+fn plot(dir: &Path, args: &CheckArgs, report: &Report, thresholds: &Thresholds) -> Result<()> {
+    let common = &args.common;
+    let numpy_path = args
+        .numpy
+        .clone()
+        .unwrap_or_else(|| common.baselines.join("numpy.json"));
+    let numpy = numpy::read(&numpy_path)?;
+    let d = crate::plot::PlotData::gather(
+        report,
+        &common.baselines,
+        common.profile.name(),
+        numpy.as_ref(),
+        &thresholds.numpy,
+    )?;
+    let files = crate::plot::write(dir, &d)?;
+    if files.is_empty() {
+        say(&format!(
+            "nothing to plot in {}: no NumPy ratios, no <op>/<backend>/<size> values and no baseline history",
+            dir.display()
+        ));
+    } else {
+        say(&format!(
+            "wrote {} chart(s) to {}: {}",
+            files.len(),
+            dir.display(),
+            files.join(", ")
+        ));
+    }
+    Ok(())
 }
 
 /// The base side of this check, resolved (and announced) on first use.
@@ -346,7 +392,7 @@ fn measure_numpy(
     };
     let sizes: BTreeSet<u64> = lanes
         .iter()
-        .filter_map(|r| compare::numpy::split_id(&r.id).map(|(_, _, n)| n))
+        .filter_map(|r| crate::suite::BenchId::parse(&r.id).map(|id| id.size))
         .collect();
     if sizes.is_empty() {
         return Ok(compare::numpy::skipped(

@@ -122,50 +122,41 @@ pub fn combine(reports: Vec<(PathBuf, Report)>) -> Result<Report> {
             ));
         }
     }
-    let profile = first.profile.clone();
-    let base = first.base.clone();
-    let mut suites: BTreeMap<crate::suite::Suite, SuiteSummary> = BTreeMap::new();
-    let (mut entries, mut notes, mut gates, mut root_causes) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut owners = set.owners();
     let mut ordered = reports;
     ordered.sort_by_key(|(_, r)| r.shard.map(|s| s.index));
-    for (_, r) in ordered {
+    let mut shards = Vec::new();
+    for (_, mut r) in ordered {
         let Some(this) = r.shard else { continue };
-        let shard = this.to_string();
-        for s in r.suites {
-            let mut s = s;
+        for s in &mut r.suites {
             if let Some(m) = &mut s.message {
-                *m = format!("shard {shard}: {m}");
-            }
-            match suites.get(&s.suite) {
-                Some(kept) if rank(kept.state) >= rank(s.state) => {}
-                _ => {
-                    suites.insert(s.suite, s);
-                }
+                *m = format!("shard {this}: {m}");
             }
         }
-        for e in r.entries {
+        for n in &mut r.notes {
+            *n = format!("shard {this}: {n}");
+        }
+        for e in &r.entries {
             owners.claim(
                 (e.suite, e.id.clone()),
                 format_args!("{} ({})", e.id, e.suite),
                 this,
             )?;
-            entries.push(e);
         }
-        notes.extend(r.notes.into_iter().map(|n| format!("shard {shard}: {n}")));
-        gates.extend(r.numpy);
-        root_causes.extend(r.root_causes);
+        shards.push(r);
     }
-    notes.insert(0, set.describe());
-    let mut merged = Report::new(
-        &profile,
-        suites.into_values().collect(),
-        entries,
-        pool_numpy(gates),
-        notes,
-    );
-    merged.root_causes = root_causes;
-    merged.base = base;
+    let mut merged = Report::merge(shards, pool_numpy);
+    // Each suite once: the least trustworthy state any shard had (the first on ties).
+    let mut suites: BTreeMap<crate::suite::Suite, SuiteSummary> = BTreeMap::new();
+    for s in std::mem::take(&mut merged.suites) {
+        match suites.get(&s.suite) {
+            Some(kept) if rank(kept.state) >= rank(s.state) => {}
+            _ => {
+                suites.insert(s.suite, s);
+            }
+        }
+    }
+    merged.suites = suites.into_values().collect();
+    merged.notes.insert(0, set.describe());
     Ok(merged)
 }

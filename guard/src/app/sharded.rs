@@ -9,9 +9,9 @@ use std::time::SystemTime;
 
 use super::{say, Current, NO_VALGRIND};
 use crate::baseline::{self, BaselineFile, Values};
+use crate::baseline::{IrStats, WallStats};
 use crate::bench::Runner;
 use crate::cli::Common;
-use crate::compare::{IrStats, WallStats};
 use crate::error::Result;
 use crate::fingerprint::Fingerprint;
 use crate::shard::{self, Shard};

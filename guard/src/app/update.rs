@@ -6,10 +6,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use super::{current, say, sharded, Current};
+use crate::baseline::WallStats;
 use crate::baseline::{self, BaselineFile, Changes, Values};
 use crate::bench::Runner;
 use crate::cli::UpdateArgs;
-use crate::compare::WallStats;
 use crate::date::Date;
 use crate::error::Result;
 use crate::fingerprint::Fingerprint;

@@ -6,44 +6,12 @@ pub mod paired;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::baseline::{IrStats, WallStats};
 use crate::date::Date;
 use crate::report::{Entry, OtherMetric, Status};
-use crate::stats;
+use crate::stats::{self, change_pct};
 use crate::suite::{IrResult, Suite, WallResult};
 use crate::thresholds::{Rule, Thresholds};
-
-/// Baseline values of one wall-clock benchmark.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct WallStats {
-    /// Criterion's median estimate, ns per iteration.
-    pub median_ns: f64,
-    /// Criterion's mean estimate, ns per iteration.
-    pub mean_ns: f64,
-    /// Per-iteration times of each sample, ns.
-    pub samples_ns: Vec<f64>,
-}
-
-impl From<&WallResult> for WallStats {
-    fn from(r: &WallResult) -> Self {
-        Self {
-            median_ns: r.median_ns,
-            mean_ns: r.mean_ns,
-            samples_ns: r.samples_ns.clone(),
-        }
-    }
-}
-
-/// Baseline values of one instruction-count benchmark: event name → value.
-pub type IrStats = BTreeMap<String, f64>;
-
-/// `(current / baseline − 1) × 100`; `None` when the baseline is 0 and the current value is not.
-#[must_use]
-pub fn change_pct(baseline: f64, current: f64) -> Option<f64> {
-    if baseline == 0.0 {
-        return (current == 0.0).then_some(0.0);
-    }
-    Some((current / baseline - 1.0) * 100.0)
-}
 
 /// Verdict for a change, given the rule, whether the change is statistically clear in each direction, and
 /// an acknowledgement. Returns status and note.

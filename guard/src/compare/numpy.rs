@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::report::{GateState, NumpyCell, NumpyGate};
 use crate::suite::numpy::{NumpyResults, COMMAND};
-use crate::suite::WallResult;
+use crate::suite::{BenchId, WallResult};
 use crate::thresholds::{NumpyRule, Statistic};
 
 /// Why the gate cannot be evaluated, as a skipped gate.
@@ -33,16 +33,6 @@ const fn statistic_name(s: Statistic) -> &'static str {
     }
 }
 
-/// Splits `<op>/<backend>/<size>`.
-pub(crate) fn split_id(id: &str) -> Option<(&str, &str, u64)> {
-    let mut it = id.split('/');
-    let (op, backend, size) = (it.next()?, it.next()?, it.next()?);
-    if it.next().is_some() || op.is_empty() || backend.is_empty() {
-        return None;
-    }
-    Some((op, backend, size.parse().ok()?))
-}
-
 /// Evaluates the gate. `cpu_model` is this machine's; NumPy numbers recorded on another CPU are not
 /// compared (the gate is skipped with the command that refreshes them).
 #[must_use]
@@ -62,10 +52,12 @@ pub fn gate(
     }
     let mut best: BTreeMap<(&str, u64), (&str, f64)> = BTreeMap::new();
     for r in lanes {
-        if let Some((op, backend, size)) = split_id(&r.id) {
-            let slot = best.entry((op, size)).or_insert((backend, r.median_ns));
+        if let Some(id) = BenchId::parse(&r.id) {
+            let slot = best
+                .entry((id.op, id.size))
+                .or_insert((id.backend, r.median_ns));
             if r.median_ns < slot.1 {
-                *slot = (backend, r.median_ns);
+                *slot = (id.backend, r.median_ns);
             }
         }
     }

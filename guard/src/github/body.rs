@@ -5,7 +5,7 @@
 //!
 //! The report comes from an artifact that the pull request's code wrote, so it is untrusted: the verdict
 //! and counts are recomputed from its entries, and the renderer escapes every string in it
-//! ([`crate::report::markdown::escape`]).
+//! ([`crate::report::escape`]).
 
 use std::fmt::Write as _;
 
@@ -115,23 +115,8 @@ pub fn check_sha(sha: &str) -> Result<String> {
 /// its list item. Suites, entries and notes are concatenated; the first NumPy gate is kept.
 #[must_use]
 pub fn normalize(reports: Vec<Report>) -> Report {
-    let mut profiles: Vec<String> = Vec::new();
-    let (mut suites, mut entries, mut notes, mut numpy) =
-        (Vec::new(), Vec::new(), Vec::new(), None);
-    let mut root_causes = Vec::new();
-    let mut base = None;
-    for r in reports {
-        base = base.or(r.base);
-        if !profiles.contains(&r.profile) {
-            profiles.push(r.profile);
-        }
-        suites.extend(r.suites);
-        entries.extend(r.entries);
-        notes.extend(r.notes);
-        numpy = numpy.or(r.numpy);
-        root_causes.extend(r.root_causes);
-    }
-    for s in &mut suites {
+    let mut report = Report::merge(reports, |gates| gates.into_iter().next());
+    for s in &mut report.suites {
         if let Some(f) = &mut s.baseline_file {
             *f = f
                 .chars()
@@ -140,9 +125,6 @@ pub fn normalize(reports: Vec<Report>) -> Report {
                 .collect();
         }
     }
-    let mut report = Report::new(&profiles.join("+"), suites, entries, numpy, notes);
-    report.root_causes = root_causes;
-    report.base = base;
     report
 }
 

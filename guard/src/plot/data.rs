@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::baseline::{BaselineFile, Values};
-use crate::compare::{self, IrStats, WallStats};
+use crate::baseline::{IrStats, WallStats};
+use crate::compare;
 use crate::error::Result;
 use crate::fsio;
 use crate::report::{GateState, NumpyCell, Report};

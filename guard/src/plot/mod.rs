@@ -20,6 +20,7 @@ use std::path::Path;
 
 use crate::error::Result;
 use crate::fsio;
+use crate::suite::BenchId;
 pub use data::PlotData;
 use svg::Series;
 
@@ -33,16 +34,6 @@ pub struct Chart {
     pub file: String,
     /// The SVG document.
     pub svg: String,
-}
-
-/// `<op>/<backend>/<size>` → its parts.
-fn split(id: &str) -> Option<(&str, &str, u64)> {
-    let mut it = id.split('/');
-    let (op, backend, size) = (it.next()?, it.next()?, it.next()?);
-    if it.next().is_some() {
-        return None;
-    }
-    Some((op, backend, size.parse().ok()?))
 }
 
 /// Ratio charts, one per size.
@@ -91,12 +82,12 @@ fn backend_charts(d: &PlotData) -> Vec<Chart> {
     // size → op → backend → value
     let mut grid: BTreeMap<u64, BTreeMap<&str, BTreeMap<&str, f64>>> = BTreeMap::new();
     for (id, v) in values {
-        if let Some((op, backend, size)) = split(id) {
-            grid.entry(size)
+        if let Some(id) = BenchId::parse(id) {
+            grid.entry(id.size)
                 .or_default()
-                .entry(op)
+                .entry(id.op)
                 .or_default()
-                .insert(backend, *v);
+                .insert(id.backend, *v);
         }
     }
     let mut out = Vec::new();
@@ -209,47 +200,6 @@ pub fn write(dir: &Path, d: &PlotData) -> Result<Vec<String>> {
         fsio::write_atomic(&dir.join(&c.file), c.svg.as_bytes())?;
     }
     Ok(all.into_iter().map(|c| c.file).collect())
-}
-
-/// `guard check --plot DIR`: gathers the data for a finished check and writes the charts (one line on
-/// stderr lists them).
-///
-/// # Errors
-/// As [`write`] and [`PlotData::gather`]; a corrupt numpy.json.
-pub fn for_check(
-    dir: &Path,
-    args: &crate::cli::CheckArgs,
-    report: &crate::report::Report,
-    thresholds: &crate::thresholds::Thresholds,
-) -> Result<()> {
-    let common = &args.common;
-    let numpy_path = args
-        .numpy
-        .clone()
-        .unwrap_or_else(|| common.baselines.join("numpy.json"));
-    let numpy = crate::suite::numpy::read(&numpy_path)?;
-    let d = PlotData::gather(
-        report,
-        &common.baselines,
-        common.profile.name(),
-        numpy.as_ref(),
-        &thresholds.numpy,
-    )?;
-    let files = write(dir, &d)?;
-    if files.is_empty() {
-        eprintln!(
-            "guard: nothing to plot in {}: no NumPy ratios, no <op>/<backend>/<size> values and no baseline history",
-            dir.display()
-        );
-        return Ok(());
-    }
-    eprintln!(
-        "guard: wrote {} chart(s) to {}: {}",
-        files.len(),
-        dir.display(),
-        files.join(", ")
-    );
-    Ok(())
 }
 
 #[cfg(test)]

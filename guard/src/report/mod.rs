@@ -1,6 +1,7 @@
 //! The report model: what a check found, independent of how it is shown. `json` serializes it as it is
 //! (and deserializes it back, for `guard comment`); `text` and `markdown` render it for people.
 
+pub mod escape;
 pub mod json;
 pub mod markdown;
 pub mod mermaid;
@@ -354,6 +355,36 @@ impl Report {
             shard: None,
             base: None,
         }
+    }
+
+    /// One report from several, in the order given: suites, entries, notes and root causes concatenated,
+    /// the first base, the distinct profiles joined with `+`, and `numpy` making one gate of theirs. Counts
+    /// and verdict are recomputed from the entries ([`Report::new`]), so no input can claim a pass next to
+    /// failing entries. `guard merge` (shards) and `guard comment` (several reports) both merge with it.
+    #[must_use]
+    pub fn merge(
+        reports: Vec<Self>,
+        numpy: impl FnOnce(Vec<NumpyGate>) -> Option<NumpyGate>,
+    ) -> Self {
+        let mut profiles: Vec<String> = Vec::new();
+        let (mut suites, mut entries, mut notes, mut gates, mut root_causes) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut base = None;
+        for r in reports {
+            base = base.or(r.base);
+            if !profiles.contains(&r.profile) {
+                profiles.push(r.profile);
+            }
+            suites.extend(r.suites);
+            entries.extend(r.entries);
+            notes.extend(r.notes);
+            gates.extend(r.numpy);
+            root_causes.extend(r.root_causes);
+        }
+        let mut report = Self::new(&profiles.join("+"), suites, entries, numpy(gates), notes);
+        report.root_causes = root_causes;
+        report.base = base;
+        report
     }
 
     /// One-line summary: verdict and counts (`FAIL: 2 regressions, 1 warning, …`).

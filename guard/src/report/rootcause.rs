@@ -1,11 +1,11 @@
 //! Rendering of [`crate::rootcause`]: the functions behind each instruction-count regression, for the text
 //! report (an indented list per benchmark) and the markdown report (one collapsed `<details>` per
 //! regression, under the regressions table). Names come from the code under test and are escaped with
-//! [`super::markdown::escape`].
+//! [`super::escape::escape`].
 
 use std::fmt::Write as _;
 
-use super::markdown::escape;
+use super::escape::escape;
 use super::{fmt_value, Report};
 use crate::rootcause::lines::clip;
 use crate::rootcause::{LineDelta, LineSource, RootCause};

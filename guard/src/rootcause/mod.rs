@@ -256,18 +256,3 @@ pub fn collect(gungraun_root: &Path, ids: &BTreeSet<String>) -> Vec<RootCause> {
     }
     out.into_values().collect()
 }
-
-/// Root causes of the instruction-count regressions (gated or warnings) of a report, read from
-/// `<target_dir>/gungraun`.
-#[must_use]
-pub fn for_report(report: &crate::report::Report, target_dir: &Path) -> Vec<RootCause> {
-    use crate::report::Status;
-    use crate::suite::Suite;
-    let ids: BTreeSet<String> = report
-        .entries
-        .iter()
-        .filter(|e| e.suite == Suite::Instructions && e.status == Status::Regression)
-        .map(|e| e.id.clone())
-        .collect();
-    collect(&target_dir.join("gungraun"), &ids)
-}

@@ -14,7 +14,7 @@ use std::time::SystemTime;
 use gungraun_summary::v7::{BenchmarkSummary, Metric, Tool, ToolMetricResults};
 use serde::Deserialize;
 
-use super::{check_id, finite_nonneg, is_stale, map_parallel, IrResult};
+use super::{check_id, finite_nonneg, id, is_stale, map_parallel, IrResult};
 use crate::error::{Error, Result};
 use crate::fsio;
 
@@ -252,7 +252,7 @@ fn finish(e: Extracted, path: &Path) -> Result<Option<IrResult>> {
     let mut id = format!("{}/{}", e.group, e.function_name);
     if let Some(case) = &e.id {
         id.push('/');
-        id.push_str(size_case(case));
+        id.push_str(id::size_of_case(case));
     }
     check_id(&id, path, "group/function_name/id", HINT)?;
     let Some(kept) = e.callgrind else {
@@ -321,14 +321,6 @@ pub fn read_dir(root: &Path, since: Option<SystemTime>) -> Result<Vec<IrResult>>
         ));
     }
     Ok(out.into_iter().map(|(r, _)| r).collect())
-}
-
-/// `n1000` → `1000`; any other case name unchanged.
-fn size_case(case: &str) -> &str {
-    match case.strip_prefix('n') {
-        Some(d) if !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()) => d,
-        _ => case,
-    }
 }
 
 pub(crate) fn find_summaries(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<()> {
@@ -453,13 +445,6 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(r.metrics["Ir"], 412.0);
-    }
-
-    #[test]
-    fn size_cases() {
-        assert_eq!(size_case("n1000"), "1000");
-        assert_eq!(size_case("n"), "n");
-        assert_eq!(size_case("big_n10"), "big_n10");
     }
 
     #[test]

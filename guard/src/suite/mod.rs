@@ -3,7 +3,10 @@
 
 pub mod criterion;
 pub mod gungraun;
+pub mod id;
 pub mod numpy;
+
+pub use id::BenchId;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -38,6 +41,26 @@ impl Suite {
         match self {
             Self::Instructions => "Ir",
             Self::Wall => "median_ns",
+        }
+    }
+}
+
+/// Bench profile, passed to the benches as `LANES_BENCH_PROFILE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Profile {
+    /// The small set run on every pull request.
+    Pr,
+    /// Every op × backend × size.
+    Full,
+}
+
+impl Profile {
+    /// The name used in env vars and file names.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Pr => "pr",
+            Self::Full => "full",
         }
     }
 }

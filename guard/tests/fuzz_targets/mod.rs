@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use guard::baseline::{BaselineFile, Values};
-use guard::compare::{IrStats, WallStats};
+use guard::baseline::{IrStats, WallStats};
 use guard::github::body::{self, Footer};
 use guard::report::{self, markdown};
 use guard::suite::{criterion, gungraun, numpy, Suite};

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::suite::Profile;
+
 mod comment;
 pub use comment::CommentArgs;
 
@@ -50,26 +52,6 @@ pub enum BaselineCommand {
     /// Combine the shard files of `baseline update --shard I/N` jobs into the suite's baseline, as one
     /// unsharded update would (every shard exactly once, one environment, else exit 2 and nothing written).
     Merge(BaselineMergeArgs),
-}
-
-/// Bench profile, passed to the benches as `LANES_BENCH_PROFILE`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Profile {
-    /// The small set run on every pull request.
-    Pr,
-    /// Every op × backend × size.
-    Full,
-}
-
-impl Profile {
-    /// The name used in env vars and file names.
-    #[must_use]
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::Pr => "pr",
-            Self::Full => "full",
-        }
-    }
 }
 
 /// Which suites to run and check.

@@ -14,6 +14,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::suite::id;
+
 pub mod set;
 
 /// One shard of N (1-based).
@@ -129,11 +131,9 @@ pub fn parse_gungraun_list(stdout: &str) -> Vec<String> {
             (parts.len() >= 3).then(|| {
                 let mut id = parts[1..].join("/");
                 if let Some(last) = parts.last().filter(|_| parts.len() >= 4) {
-                    let size = last
-                        .strip_prefix('n')
-                        .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
-                    if let Some(d) = size {
-                        id = format!("{}/{d}", parts[1..parts.len() - 1].join("/"));
+                    let size = id::size_of_case(last);
+                    if size != *last {
+                        id = format!("{}/{size}", parts[1..parts.len() - 1].join("/"));
                     }
                 }
                 id
@@ -149,9 +149,7 @@ pub fn gungraun_filter(id: &str) -> String {
     let mut parts: Vec<String> = id.split('/').map(str::to_string).collect();
     if parts.len() >= 3 {
         if let Some(last) = parts.last_mut() {
-            if !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()) {
-                *last = format!("n{last}");
-            }
+            *last = id::case_of_size(last).into_owned();
         }
     }
     // Wildcard metacharacters in ids are matched literally by escaping them.

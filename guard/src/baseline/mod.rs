@@ -18,14 +18,37 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::compare::{IrStats, WallStats};
 use crate::error::{Error, Result};
 use crate::fingerprint::Fingerprint;
 use crate::fsio;
 use crate::shard::Shard;
-use crate::suite::Suite;
+use crate::suite::{Suite, WallResult};
 
 pub mod shards;
+
+/// Baseline values of one wall-clock benchmark.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WallStats {
+    /// Criterion's median estimate, ns per iteration.
+    pub median_ns: f64,
+    /// Criterion's mean estimate, ns per iteration.
+    pub mean_ns: f64,
+    /// Per-iteration times of each sample, ns.
+    pub samples_ns: Vec<f64>,
+}
+
+impl From<&WallResult> for WallStats {
+    fn from(r: &WallResult) -> Self {
+        Self {
+            median_ns: r.median_ns,
+            mean_ns: r.mean_ns,
+            samples_ns: r.samples_ns.clone(),
+        }
+    }
+}
+
+/// Baseline values of one instruction-count benchmark: event name → value.
+pub type IrStats = BTreeMap<String, f64>;
 
 /// Version of the baseline file format.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -319,7 +342,7 @@ pub fn merge<T: Values>(
             None => changes.added.push(id.clone()),
             Some(old) => {
                 let (a, b) = (old.value(), v.value());
-                match crate::compare::change_pct(a, b) {
+                match crate::stats::change_pct(a, b) {
                     Some(pct) if pct.abs() <= threshold(&id) => changes.unchanged += 1,
                     pct => changes
                         .changed
