@@ -1,16 +1,8 @@
 //! The one place where a backend is chosen: [`Kernels`] holds a checked backend and runs generic operations
 //! through that backend's `#[target_feature]` entry point.
 
-use crate::simd::Simd;
+use crate::simd::Op;
 use crate::{Backend, Error};
-
-/// A generic operation: something that can run on any [`Simd`] token. Each kernel family implements it once.
-pub(crate) trait Op {
-    /// What the operation returns.
-    type Output;
-    /// Runs the operation with the given backend token.
-    fn run<S: Simd>(self, s: S) -> Self::Output;
-}
 
 #[cfg(target_arch = "x86_64")]
 mod entry {

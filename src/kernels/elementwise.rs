@@ -1,8 +1,7 @@
 //! Element-wise kernels: one loop (`map`) and the table of what each op computes per vector.
 
 use super::{load_all, load_all_partial, math};
-use crate::dispatch::Op;
-use crate::simd::Simd;
+use crate::simd::{Op, Simd};
 
 /// Vectors per main-loop iteration (independent work that hides latency).
 const UNROLL: usize = 4;

@@ -1,8 +1,7 @@
 //! Reductions: blocked multi-accumulator sums (sum, dot, norms), NaN-aware extremes, first-index search.
 
 use super::{load_all, load_all_partial};
-use crate::dispatch::Op;
-use crate::simd::Simd;
+use crate::simd::{Op, Simd};
 
 /// Independent accumulators (hide the add latency; one per unrolled vector).
 const ACC: usize = 4;

@@ -3,8 +3,7 @@
 use super::elementwise::map;
 use super::math::exp_nonpositive;
 use super::reduction::{extreme, max1, sum_blocked};
-use crate::dispatch::Op;
-use crate::simd::Simd;
+use crate::simd::{Op, Simd};
 
 /// `softmax` (`log = false`) or `log_softmax` (`log = true`) of `n` values from `src` into `dst`.
 pub(crate) struct SoftmaxOp {

@@ -23,6 +23,16 @@ pub(crate) mod scalar;
 #[cfg(target_arch = "x86_64")]
 pub(crate) mod sse2;
 
+/// A generic operation: something that can run on any [`Simd`] token. Each kernel family implements it once;
+/// `crate::dispatch` runs it through a backend's entry point. It lives here, beside the entry points, so that
+/// `simd` names no other module of the crate (it was in `dispatch`, which imports `simd`: a cycle).
+pub(crate) trait Op {
+    /// What the operation returns.
+    type Output;
+    /// Runs the operation with the given backend token.
+    fn run<S: Simd>(self, s: S) -> Self::Output;
+}
+
 /// Widest vector of any backend, in f32 lanes (AVX-512). Sizes the stack buffers of the default tail code.
 pub(crate) const MAX_LANES: usize = 16;
 
@@ -176,7 +186,7 @@ macro_rules! entry_point {
         /// # Safety
         /// The CPU must support every feature in the `target_feature` list (checked by `Backend::is_available`).
         #[target_feature(enable = $features)]
-        pub(crate) unsafe fn $name<O: crate::dispatch::Op>(op: O) -> O::Output {
+        pub(crate) unsafe fn $name<O: crate::simd::Op>(op: O) -> O::Output {
             // SAFETY: the caller guarantees the features are present, which is all the token asserts.
             let s = unsafe { <$token>::new_unchecked() };
             op.run(s)
