@@ -181,8 +181,8 @@ pub(super) fn describe(suite: Suite, path: &Path, c: &Changes) -> String {
         let _ = writeln!(
             s,
             "  ~ {id}: {} → {} ({pct:+.2}%)",
-            fmt_value(metric, Some(*a)),
-            fmt_value(metric, Some(*b))
+            fmt_value(&metric, Some(*a)),
+            fmt_value(&metric, Some(*b))
         );
     }
     s

@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::fingerprint::Fingerprint;
 use crate::fsio;
 use crate::shard::Shard;
-use crate::suite::{Suite, WallResult};
+use crate::suite::{Metric, Suite, WallResult};
 
 pub mod shards;
 
@@ -94,11 +94,11 @@ fn bad_number(field: &str, v: f64) -> Option<String> {
 
 impl Values for IrStats {
     fn value(&self) -> f64 {
-        self.get("Ir").copied().unwrap_or(f64::NAN)
+        self.get(Metric::Ir.name()).copied().unwrap_or(f64::NAN)
     }
     fn check(&self) -> std::result::Result<(), String> {
-        if !self.contains_key("Ir") {
-            return Err("Ir is missing".into());
+        if !self.contains_key(Metric::Ir.name()) {
+            return Err(format!("{} is missing", Metric::Ir));
         }
         self.iter()
             .find_map(|(k, &v)| bad_number(k, v))

@@ -10,8 +10,11 @@ use crate::baseline::{IrStats, WallStats};
 use crate::date::Date;
 use crate::report::{Entry, OtherMetric, Status};
 use crate::stats::{self, change_pct};
-use crate::suite::{IrResult, Suite, WallResult};
+use crate::suite::{IrResult, Metric, Suite, WallResult};
 use crate::thresholds::{Rule, Thresholds};
+
+/// The instruction suite's gated metric, the key of its values in results and baselines.
+const IR: &str = Metric::Ir.name();
 
 /// Verdict for a change, given the rule, whether the change is statistically clear in each direction, and
 /// an acknowledgement. Returns status and note.
@@ -67,7 +70,7 @@ fn entry(suite: Suite, id: &str, status: Status, gate: bool, threshold: Option<f
     Entry {
         id: id.to_string(),
         suite,
-        metric: suite.metric().to_string(),
+        metric: suite.metric(),
         status,
         gate,
         baseline: None,
@@ -142,8 +145,8 @@ pub fn instructions(
         let mut e = verdict_entry(
             (thresholds, suite, today),
             &cur.id,
-            (base.is_some(), base.and_then(|b| b.get("Ir").copied())),
-            cur.metrics.get("Ir").copied(),
+            (base.is_some(), base.and_then(|b| b.get(IR).copied())),
+            cur.metrics.get(IR).copied(),
             comparable,
             (true, true),
         );
@@ -151,11 +154,11 @@ pub fn instructions(
             e.other_metrics = cur
                 .metrics
                 .iter()
-                .filter(|(k, _)| k.as_str() != "Ir")
+                .filter(|(k, _)| k.as_str() != IR)
                 .map(|(k, &c)| {
                     let b = base.get(k).copied();
                     OtherMetric {
-                        name: k.clone(),
+                        name: k.as_str().into(),
                         baseline: b,
                         current: Some(c),
                         change_pct: b.and_then(|b| change_pct(b, c)),
@@ -167,7 +170,7 @@ pub fn instructions(
     }
     missing(
         suite,
-        baseline.iter().map(|(k, v)| (k, v.get("Ir").copied())),
+        baseline.iter().map(|(k, v)| (k, v.get(IR).copied())),
         &seen,
         thresholds,
         &mut out,

@@ -10,7 +10,7 @@ pub mod text;
 
 use serde::{Deserialize, Serialize};
 
-use crate::suite::Suite;
+use crate::suite::{Metric, Suite};
 
 /// Version of the JSON report format.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -65,7 +65,7 @@ impl Status {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OtherMetric {
     /// Metric name.
-    pub name: String,
+    pub name: Metric,
     /// Baseline value.
     pub baseline: Option<f64>,
     /// Current value.
@@ -82,7 +82,7 @@ pub struct Entry {
     /// Suite the benchmark belongs to.
     pub suite: Suite,
     /// Gated metric (`Ir` or `median_ns`).
-    pub metric: String,
+    pub metric: Metric,
     /// Verdict.
     pub status: Status,
     /// Whether a regression here fails the check (`false`: a warning).
@@ -435,11 +435,11 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// Formats a metric value for people: Ir as an integer with thousands separators, times with a unit.
+/// Formats a metric value for people: counts as integers with thousands separators, times with a unit.
 #[must_use]
-pub fn fmt_value(metric: &str, value: Option<f64>) -> String {
+pub fn fmt_value(metric: &Metric, value: Option<f64>) -> String {
     let Some(v) = value else { return "—".into() };
-    if metric.ends_with("_ns") {
+    if metric.is_time() {
         fmt_ns(v)
     } else {
         let s = format!("{:.0}", v.round());

@@ -9,6 +9,7 @@ use super::escape::escape;
 use super::{fmt_value, Report};
 use crate::rootcause::lines::clip;
 use crate::rootcause::{LineDelta, LineSource, RootCause};
+use crate::suite::Metric;
 
 /// Longest source text in a markdown table cell (characters): keeps the table within GitHub's width.
 const CELL_TEXT: usize = 60;
@@ -53,7 +54,7 @@ fn code(text: &str) -> String {
 }
 
 fn signed(v: i64) -> String {
-    let s = fmt_value("Ir", Some(v.unsigned_abs() as f64));
+    let s = fmt_value(&Metric::Ir, Some(v.unsigned_abs() as f64));
     if v < 0 {
         format!("-{s}")
     } else {
@@ -66,8 +67,8 @@ fn heading(rc: &RootCause) -> String {
         - i64::try_from(rc.old_total).unwrap_or(i64::MAX);
     format!(
         "Ir {} → {} ({}) against gungraun's previous run",
-        fmt_value("Ir", Some(rc.old_total as f64)),
-        fmt_value("Ir", Some(rc.new_total as f64)),
+        fmt_value(&Metric::Ir, Some(rc.old_total as f64)),
+        fmt_value(&Metric::Ir, Some(rc.new_total as f64)),
         signed(total)
     )
 }
@@ -156,8 +157,8 @@ fn block(rc: &RootCause) -> String {
                 signed(f.delta),
                 escape(&f.function),
                 escape(&f.file),
-                fmt_value("Ir", Some(f.old as f64)),
-                fmt_value("Ir", Some(f.new as f64)),
+                fmt_value(&Metric::Ir, Some(f.old as f64)),
+                fmt_value(&Metric::Ir, Some(f.new as f64)),
             );
         }
     }
@@ -176,8 +177,8 @@ fn block(rc: &RootCause) -> String {
                 l.text
                     .as_deref()
                     .map_or_else(String::new, |t| code(&clip(t, CELL_TEXT))),
-                fmt_value("Ir", Some(l.old as f64)),
-                fmt_value("Ir", Some(l.new as f64)),
+                fmt_value(&Metric::Ir, Some(l.old as f64)),
+                fmt_value(&Metric::Ir, Some(l.new as f64)),
             );
         }
     }

@@ -13,7 +13,7 @@ fn e(id: &str, suite: Suite, status: Status, gate: bool, b: Option<f64>, c: Opti
     Entry {
         id: id.into(),
         suite,
-        metric: suite.metric().into(),
+        metric: suite.metric(),
         status,
         gate,
         baseline: b,

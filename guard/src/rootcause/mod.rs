@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::callgrind::{self, names, Profile};
 use crate::fsio;
-use crate::suite::gungraun;
+use crate::suite::{gungraun, Metric};
 
 pub mod lines;
 pub mod symbols;
@@ -189,7 +189,7 @@ pub fn for_dir(id: &str, dir: &Path, root: Option<&str>) -> RootCause {
     };
     let read = |p: &Path| -> crate::Result<Profile> {
         let bytes = fsio::read(p)?;
-        callgrind::parse(&String::from_utf8_lossy(&bytes), "Ir", p)
+        callgrind::parse(&String::from_utf8_lossy(&bytes), Metric::Ir.name(), p)
     };
     match (read(&old_path), read(&new_path)) {
         (Ok(old), Ok(new)) => {

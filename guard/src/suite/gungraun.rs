@@ -11,10 +11,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use gungraun_summary::v7::{BenchmarkSummary, Metric, Tool, ToolMetricResults};
+use gungraun_summary::v7::{self, BenchmarkSummary, Tool, ToolMetricResults};
 use serde::Deserialize;
 
-use super::{check_id, finite_nonneg, id, is_stale, map_parallel, IrResult};
+use super::{check_id, finite_nonneg, id, is_stale, map_parallel, IrResult, Metric};
 use crate::error::{Error, Result};
 use crate::fsio;
 
@@ -23,7 +23,7 @@ pub const SCHEMA_VERSION: &str = "7";
 
 /// Callgrind events kept from each summary: `Ir` is gated on, the others are shown.
 pub const KEPT_EVENTS: [&str; 6] = [
-    "Ir",
+    Metric::Ir.name(),
     "EstimatedCycles",
     "L1hits",
     "LLhits",
@@ -232,8 +232,8 @@ fn full(bytes: &[u8], path: &Path) -> Result<Extracted> {
                     continue;
                 };
                 let v = match *value {
-                    Metric::Int(i) => i as f64,
-                    Metric::Float(f) => f,
+                    v7::Metric::Int(i) => i as f64,
+                    v7::Metric::Float(f) => f,
                 };
                 kept.push((name, v));
             }
@@ -263,10 +263,10 @@ fn finish(e: Extracted, path: &Path) -> Result<Option<IrResult>> {
         let field = format!("profiles.callgrind.total.metrics.{name}.values.new");
         metrics.insert(name, finite_nonneg(v, path, &field, HINT)?);
     }
-    if !metrics.contains_key("Ir") {
+    if !metrics.contains_key(Metric::Ir.name()) {
         return Err(Error::invalid(
             path,
-            "profiles.callgrind.total.metrics.Ir.values.new",
+            format!("profiles.callgrind.total.metrics.{}.values.new", Metric::Ir),
             "is missing",
             HINT,
         ));

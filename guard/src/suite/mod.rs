@@ -4,9 +4,11 @@
 pub mod criterion;
 pub mod gungraun;
 pub mod id;
+mod metric;
 pub mod numpy;
 
 pub use id::BenchId;
+pub use metric::Metric;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -37,10 +39,10 @@ impl Suite {
 
     /// The metric the suite gates on.
     #[must_use]
-    pub const fn metric(self) -> &'static str {
+    pub const fn metric(self) -> Metric {
         match self {
-            Self::Instructions => "Ir",
-            Self::Wall => "median_ns",
+            Self::Instructions => Metric::Ir,
+            Self::Wall => Metric::MedianNs,
         }
     }
 }

@@ -23,11 +23,11 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 use super::{entry, judge};
 use crate::date::Date;
 use crate::report::{Entry, Status};
-use crate::suite::Suite;
+use crate::suite::{Metric, Suite};
 use crate::thresholds::Thresholds;
 
 /// The metric a paired entry reports: the median per-iteration time, in ns of the clock the rounds used.
-pub const METRIC: &str = "median_ns";
+pub const METRIC: Metric = Metric::MedianNs;
 
 /// One round of one benchmark: the batches of each side in the order they ran, ns per iteration. The sides
 /// alternate strictly, and the side that started also ends the round, so it has one batch more:
@@ -160,7 +160,7 @@ pub fn entries(
         let rule = thresholds.rule(suite, id);
         let gate = rule.gate && status != Status::Missing;
         let mut e = entry(suite, id, status, gate, Some(rule.max_regression_pct));
-        e.metric = METRIC.to_string();
+        e.metric = METRIC;
         (e, rule)
     };
     for s in samples {
