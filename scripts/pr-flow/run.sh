@@ -149,8 +149,9 @@ import sys
 path = sys.argv[1]
 text = open(path).read()
 old = """pub(crate) fn exp<S: Simd>(s: S, x: S::V) -> S::V {
-    let (p, n) = exp_parts(s, x);
-    if any_outside(s, x, FAST_LO, FAST_HI) {
+    let slow = any_outside(s, x, FAST_LO, FAST_HI);
+    let (p, n) = exp_parts_clamped_if(s, x, slow, EXP_HI);
+    if slow {
         scale(s, p, n)
     } else {
         s.mul_pow2i(p, n)
@@ -160,8 +161,9 @@ new = """pub(crate) fn exp<S: Simd>(s: S, x: S::V) -> S::V {
     // Two additions of +0.0 that change no result (e^-0 = e^+0; the result is never -0) but cost work.
     let zero = s.splat(0.0);
     let x = s.add(x, zero);
-    let (p, n) = exp_parts(s, x);
-    let r = if any_outside(s, x, FAST_LO, FAST_HI) {
+    let slow = any_outside(s, x, FAST_LO, FAST_HI);
+    let (p, n) = exp_parts_clamped_if(s, x, slow, EXP_HI);
+    let r = if slow {
         scale(s, p, n)
     } else {
         s.mul_pow2i(p, n)
