@@ -218,11 +218,7 @@ fn root_causes(report: &Report, target_dir: &Path) -> Vec<crate::rootcause::Root
 /// them).
 fn plot(dir: &Path, args: &CheckArgs, report: &Report, thresholds: &Thresholds) -> Result<()> {
     let common = &args.common;
-    let numpy_path = args
-        .numpy
-        .clone()
-        .unwrap_or_else(|| common.baselines.join("numpy.json"));
-    let numpy = numpy::read(&numpy_path)?;
+    let numpy = numpy::read(&args.numpy_file())?;
     let d = crate::plot::PlotData::gather(
         report,
         &common.baselines,
@@ -354,10 +350,7 @@ fn numpy_gate_for(
     if args.numpy.is_none() && !args.against_stored() {
         return measure_numpy(args, lanes, thresholds);
     }
-    let path = args
-        .numpy
-        .clone()
-        .unwrap_or_else(|| args.common.baselines.join("numpy.json"));
+    let path = args.numpy_file();
     let command = if path == std::path::Path::new("baselines/numpy.json") {
         COMMAND.to_string()
     } else {

@@ -190,6 +190,14 @@ impl CheckArgs {
     pub const fn against_stored(&self) -> bool {
         self.against_baselines || self.common.no_bench
     }
+
+    /// The stored NumPy/PyTorch numbers: `--numpy`, else `<baselines>/numpy.json`.
+    #[must_use]
+    pub fn numpy_file(&self) -> PathBuf {
+        self.numpy
+            .clone()
+            .unwrap_or_else(|| self.common.baselines.join("numpy.json"))
+    }
 }
 
 /// `guard merge`.
