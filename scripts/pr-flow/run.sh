@@ -150,7 +150,7 @@ path = sys.argv[1]
 text = open(path).read()
 old = """pub(crate) fn exp<S: Simd>(s: S, x: S::V) -> S::V {
     let slow = any_outside(s, x, FAST_LO, FAST_HI);
-    let (p, n) = exp_parts_clamped_if(s, x, slow, EXP_HI);
+    let (p, n) = exp_parts_clamped_if(s, x, slow, clamp_exp);
     if slow {
         scale(s, p, n)
     } else {
@@ -162,7 +162,7 @@ new = """pub(crate) fn exp<S: Simd>(s: S, x: S::V) -> S::V {
     let zero = s.splat(0.0);
     let x = s.add(x, zero);
     let slow = any_outside(s, x, FAST_LO, FAST_HI);
-    let (p, n) = exp_parts_clamped_if(s, x, slow, EXP_HI);
+    let (p, n) = exp_parts_clamped_if(s, x, slow, clamp_exp);
     let r = if slow {
         scale(s, p, n)
     } else {
