@@ -94,7 +94,8 @@ macro_rules! elementwise {
                 check_lens(a.len(), &[$((stringify!($input), $input.len()),)* ("out", out.len())])?;
                 let func: Func = $func?;
                 debug_assert_eq!(func.arity(), 1 + <[&str]>::len(&[$(stringify!($input)),*]));
-                self.dispatch(MapOp { func, src: srcs(a.as_ptr(), &[$($input.as_ptr()),*]), dst: out.as_mut_ptr(), n: a.len() });
+                self.for_elementwise(func.arity(), a.len())
+                    .dispatch(MapOp { func, src: srcs(a.as_ptr(), &[$($input.as_ptr()),*]), dst: out.as_mut_ptr(), n: a.len() });
                 Ok(())
             }
 
@@ -106,7 +107,8 @@ macro_rules! elementwise {
                 check_lens(a.len(), &[$((stringify!($input), $input.len()),)*])?;
                 let func: Func = $func?;
                 let p = a.as_mut_ptr();
-                self.dispatch(MapOp { func, src: srcs(p.cast_const(), &[$($input.as_ptr()),*]), dst: p, n: a.len() });
+                self.for_elementwise(func.arity(), a.len())
+                    .dispatch(MapOp { func, src: srcs(p.cast_const(), &[$($input.as_ptr()),*]), dst: p, n: a.len() });
                 Ok(())
             }
         )*}

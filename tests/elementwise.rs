@@ -372,6 +372,54 @@ fn free_functions_match_best_kernels_bitwise() {
     assert_eq!(lanes::argmin(&a).unwrap(), k.argmin(&a).unwrap());
 }
 
+/// `Kernels::best()` may run long multi-input element-wise calls on a narrower backend (AMD Zen 4: AVX2 from 2^19
+/// values on); the results must still be exactly those of its own backend, for the out-of-place, in-place and
+/// free-function forms, just below and above that length.
+#[test]
+fn best_streams_long_calls_bit_identically() {
+    let best = Kernels::best();
+    let named = Kernels::new(best.backend()).unwrap();
+    for n in [(1 << 19) - 1, (1 << 19) + 37] {
+        let mut a = pseudo_random(n, 11, -1.0e3, 1.0e3);
+        let b = pseudo_random(n, 12, -1.0e3, 1.0e3);
+        let c = pseudo_random(n, 13, -1.0e3, 1.0e3);
+        for (i, &v) in SPECIALS.iter().enumerate() {
+            a[i * 997 % n] = v;
+        }
+        check_binary_exact(&best, &a, &b);
+        let (mut x, mut y) = (vec![0.0; n], vec![0.0; n]);
+        let bits = |v: &[f32]| {
+            v.iter()
+                .map(|f| if f.is_nan() { u32::MAX } else { f.to_bits() })
+                .collect::<Vec<_>>()
+        };
+        let cases: [(&str, fn(&Kernels, &[f32], &[f32], &[f32], &mut [f32])); 6] = [
+            ("add", |k, a, b, _, o| k.add(a, b, o).unwrap()),
+            ("sub", |k, a, b, _, o| k.sub(a, b, o).unwrap()),
+            ("mul", |k, a, b, _, o| k.mul(a, b, o).unwrap()),
+            ("div", |k, a, b, _, o| k.div(a, b, o).unwrap()),
+            ("lerp", |k, a, b, _, o| k.lerp(a, b, 0.3, o).unwrap()),
+            ("fma", |k, a, b, c, o| k.fma(a, b, c, o).unwrap()),
+        ];
+        for (name, run) in cases {
+            run(&best, &a, &b, &c, &mut x);
+            run(&named, &a, &b, &c, &mut y);
+            assert!(
+                bits(&x) == bits(&y),
+                "{name}, n {n}: best() differs from {:?}",
+                best.backend()
+            );
+        }
+        lanes::lerp(&a, &b, 0.3, &mut x).unwrap();
+        named.lerp(&a, &b, 0.3, &mut y).unwrap();
+        assert!(bits(&x) == bits(&y), "free lerp, n {n}");
+        let mut z = a.clone();
+        lanes::fma_inplace(&mut z, &b, &c).unwrap();
+        named.fma(&a, &b, &c, &mut y).unwrap();
+        assert!(bits(&z) == bits(&y), "free fma_inplace, n {n}");
+    }
+}
+
 proptest! {
     #[test]
     fn exact_ops_match_ieee(a in vec_of(any_value()), seed in any::<u64>()) {
