@@ -8,7 +8,7 @@
 #
 # Environment:
 #   LANES_TABLE_DIR   output directory (default target/perf-table): py/<op>.json, criterion/<op>/…,
-#                     stream.json, table.md
+#                     lanes.json (guard's report on criterion/), stream.json, table.md
 #   LANES_TABLE_LIBS  python libraries (default numpy,torch; torch needs the optional extra, installed on demand)
 # Exit status: 0 table written, 1 a step failed, 127 a tool is missing.
 set -euo pipefail
@@ -28,15 +28,17 @@ extra=()
 if [[ "$LIBS" == *torch* ]]; then extra=(--extra torch); fi
 
 if [[ $# -gt 0 ]]; then ops=("$@"); else
-    ops=(add sub mul div scale abs clamp lerp fma relu sigmoid tanh exp gelu swish softmax log_softmax
-         dot sum max min argmax argmin norm_l1 norm_l2 norm_linf)
+    # The one list of ops, in table order (benches/data/ops.json).
+    mapfile -t ops < <(python3 -c 'import json, sys; [print(o["name"]) for o in json.load(sys.stdin)["ops"]]' \
+        < benches/data/ops.json)
 fi
 
 mkdir -p "$OUT/py" "$OUT/criterion"
 say() { printf '\n==> %s (%s, load %s)\n' "$*" "$(date +%T)" "$(cut -d' ' -f1 /proc/loadavg)" >&2; }
 
-say "building the wall-clock suite (bench profile)"
+say "building the wall-clock suite (bench profile) and guard"
 LANES_BENCH_PROFILE=full cargo bench --bench wall --no-run
+cargo build --release --locked -q --bin guard
 
 for op in "${ops[@]}"; do
     say "$op: python ($LIBS)"
@@ -54,7 +56,12 @@ cc -O3 -march=native -o "$OUT/stream" benchmarks/stream/stream.c
 "$OUT/stream" 1000000 > "$OUT/stream.json"
 cat "$OUT/stream.json" >&2
 
+say "lanes' results -> $OUT/lanes.json (guard reads Criterion's tree; no baselines, so every cell is new)"
+mkdir -p "$OUT/no-baselines"
+cargo run --release --locked -q --bin guard -- check --suite wall --no-bench --profile full --target-dir "$OUT" \
+    --baselines "$OUT/no-baselines" --format json --output "$OUT/lanes.json"
+
 say "table -> $OUT/table.md"
-PYTHONPATH="$ROOT/benchmarks" uv run --project benchmarks --frozen python -m lanes_bench.table --criterion "$OUT/criterion" \
+PYTHONPATH="$ROOT/benchmarks" uv run --project benchmarks --frozen python -m lanes_bench.table --lanes "$OUT/lanes.json" \
     --python "$OUT"/py/*.json --stream "$OUT/stream.json" --output "$OUT/table.md"
 echo "$OUT/table.md"

@@ -7,23 +7,26 @@ Semantics are those of the `lanes` crate (issue 3): ``lerp = a + t*(b - a)``, ``
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from . import generator as gen
 
-OPS = (
-    "add", "sub", "mul", "div", "scale", "abs", "clamp", "lerp", "fma",
-    "relu", "sigmoid", "tanh", "exp", "gelu", "swish", "softmax", "log_softmax",
-    "dot", "sum", "max", "min", "argmax", "argmin", "norm_l1", "norm_l2", "norm_linf",
-)  # fmt: skip
-SIZES = (100, 1_000, 10_000, 100_000, 1_000_000)
+#: The one list of ops (names, inputs, outputs) and sizes, shared with the Rust benches (tests/op_manifest.rs).
+MANIFEST = Path(__file__).resolve().parents[2] / "benches" / "data" / "ops.json"
+_MANIFEST = json.loads(MANIFEST.read_text(encoding="utf-8"))
+
+OPS: tuple[str, ...] = tuple(op["name"] for op in _MANIFEST["ops"])
+SIZES: tuple[int, ...] = tuple(int(n) for n in _MANIFEST["sizes"])
 
 # Number of array inputs (a, b, c) of each op.
-ARITY = {op: 1 for op in OPS} | {"add": 2, "sub": 2, "mul": 2, "div": 2, "lerp": 2, "dot": 2, "fma": 3}
-REDUCTIONS = frozenset({"dot", "sum", "max", "min", "argmax", "argmin", "norm_l1", "norm_l2", "norm_linf"})
+ARITY: dict[str, int] = {op["name"]: int(op["inputs"]) for op in _MANIFEST["ops"]}
+# Ops that return a value instead of writing an output array.
+REDUCTIONS = frozenset(op["name"] for op in _MANIFEST["ops"] if not op["writes"])
 
 # "out": the fastest fair spelling, with preallocated outputs wherever the library accepts them.
 # "alloc": the allocating spelling (a new result array per call), recorded for a few ops to show the difference.

@@ -2,14 +2,15 @@
 
 Inputs, all from the same run:
 
-- Criterion's results of the Rust wall-clock suite, ``<criterion>/<op>/<backend>/<size>/new/estimates.json``
-  (the suite's ``LANES_BENCH_CLOCK=cpu``: thread CPU time), statistic: the median's point estimate;
+- guard's JSON report on the Rust wall-clock suite's results (``guard check --suite wall --no-bench --format json``:
+  guard reads Criterion's tree, so this module does not), one ``median_ns`` entry per ``<op>/<backend>/<size>``
+  (the suite's ``LANES_BENCH_CLOCK=cpu``: thread CPU time), statistic: the median;
 - one or more JSON files of ``python_comparison.py`` (``--clock cpu``), statistic: the median over repeats;
 - optionally a STREAM-like bandwidth file (``stream.c``'s output) for the GB/s column.
 
 Both sides use the same clock and the same statistic. Ratios below 1.0 mean lanes is faster.
 
-    python -m lanes_bench.table --criterion DIR --python FILE [FILE ...] [--stream FILE] [--output FILE]
+    python -m lanes_bench.table --lanes REPORT --python FILE [FILE ...] [--stream FILE] [--output FILE]
 
 Exit status: 0 written, 2 missing or malformed input (the message names the file and what is wrong).
 """
@@ -73,27 +74,29 @@ def _load_json(path: Path):
         raise InputError(f"{path}: cannot read JSON: {e}") from None
 
 
-def read_criterion(root: Path) -> dict[tuple[str, str, int], float]:
-    """``(op, backend, size) -> median ns`` for every estimates.json under ``root`` (missing cells are absent)."""
-    if not root.is_dir():
-        raise InputError(f"{root}: Criterion directory not found (run the wall-clock suite first)")
+def read_lanes(path: Path) -> dict[tuple[str, str, int], float]:
+    """``(op, backend, size) -> median ns`` from guard's JSON report (wall-clock entries; other suites ignored)."""
+    doc = _load_json(path)
+    if not isinstance(doc, dict) or doc.get("schema_version") != 1 or not isinstance(doc.get("entries"), list):
+        raise InputError(f"{path}: not a guard report (schema_version 1 with entries; guard check --format json)")
     out = {}
-    for op in OPS:
-        for backend in BACKENDS:
-            for size in SIZES:
-                path = root / op / backend / str(size) / "new" / "estimates.json"
-                if not path.exists():
-                    continue
-                doc = _load_json(path)
-                try:
-                    ns = float(doc["median"]["point_estimate"])
-                except (KeyError, TypeError, ValueError):
-                    raise InputError(f"{path}: no number at median.point_estimate") from None
-                if not ns > 0:
-                    raise InputError(f"{path}: median.point_estimate is {ns}, expected a positive time")
-                out[(op, backend, size)] = ns
+    for i, e in enumerate(doc["entries"]):
+        if not isinstance(e, dict) or e.get("suite") != "wall":
+            continue
+        where = f"{path}: entries[{i}]"
+        if e.get("metric") != "median_ns":
+            raise InputError(f"{where}: metric is {e.get('metric')!r}, expected 'median_ns' (thresholds.toml statistic)")
+        parts = str(e.get("id", "")).split("/")
+        try:
+            op, backend, size = parts[0], parts[1], int(parts[2])
+            ns = float(e["current"])
+        except (IndexError, ValueError, KeyError, TypeError):
+            raise InputError(f"{where}: expected id <op>/<backend>/<size> and a number at current") from None
+        if len(parts) != 3 or not ns > 0:
+            raise InputError(f"{where}: id {e.get('id')!r} or current {e.get('current')!r} is not a measured cell")
+        out[(op, backend, size)] = ns
     if not out:
-        raise InputError(f"{root}: no <op>/<backend>/<size>/new/estimates.json files found")
+        raise InputError(f"{path}: no wall-clock entries (was the wall-clock suite run?)")
     return out
 
 
@@ -219,13 +222,13 @@ def render(all_cells: list[Cell], stream: dict[str, float], metas: list[dict]) -
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m lanes_bench.table", description=__doc__.split("\n\n")[0])
-    p.add_argument("--criterion", type=Path, required=True, help="Criterion output directory (target/criterion)")
+    p.add_argument("--lanes", type=Path, required=True, help="guard's JSON report on the wall-clock suite")
     p.add_argument("--python", type=Path, nargs="+", required=True, help="python_comparison.py JSON file(s)")
     p.add_argument("--stream", type=Path, help="STREAM-like bandwidth JSON (benchmarks/stream.c)")
     p.add_argument("--output", type=Path, help="markdown file (default: stdout)")
     args = p.parse_args(argv)
     try:
-        lanes = read_criterion(args.criterion)
+        lanes = read_lanes(args.lanes)
         python, metas = read_python(args.python)
         stream = read_stream(args.stream)
     except InputError as e:

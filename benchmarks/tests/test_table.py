@@ -9,10 +9,16 @@ from lanes_bench import table
 from lanes_bench.timing import CLOCKS, Timed
 
 
-def _criterion(root, op, backend, size, median_ns):
-    d = root / op / backend / str(size) / "new"
-    d.mkdir(parents=True)
-    (d / "estimates.json").write_text(json.dumps({"median": {"point_estimate": median_ns}}))
+def _report(path, cells):
+    """A guard JSON report (`guard check --format json`) with a wall-clock entry per (op, backend, size, ns)."""
+    entries = [
+        {"id": f"{op}/{backend}/{size}", "suite": "wall", "metric": "median_ns", "status": "new", "gate": False,
+         "baseline": None, "current": ns, "change_pct": None, "threshold": 10.0}
+        for op, backend, size, ns in cells
+    ]  # fmt: skip
+    entries.append({"id": "add/avx2/1000", "suite": "instructions", "metric": "Ir", "current": 690.0})
+    path.write_text(json.dumps({"schema_version": 1, "verdict": "pass", "profile": "full", "entries": entries}))
+    return path
 
 
 def _python(path, rows, clock="cpu"):
@@ -26,12 +32,10 @@ def _python(path, rows, clock="cpu"):
 
 @pytest.fixture
 def inputs(tmp_path):
-    crit = tmp_path / "criterion"
-    _criterion(crit, "add", "scalar", 1_000_000, 400_000.0)
-    _criterion(crit, "add", "avx2", 1_000_000, 150_000.0)
-    _criterion(crit, "add", "avx512", 1_000_000, 160_000.0)
-    _criterion(crit, "exp", "avx512", 1_000, 240.0)
-    _criterion(crit, "argmax", "avx2", 10_000, 700.0)
+    crit = _report(tmp_path / "lanes.json", [
+        ("add", "scalar", 1_000_000, 400_000.0), ("add", "avx2", 1_000_000, 150_000.0),
+        ("add", "avx512", 1_000_000, 160_000.0), ("exp", "avx512", 1_000, 240.0), ("argmax", "avx2", 10_000, 700.0),
+    ])  # fmt: skip
     py = _python(tmp_path / "py.json", [
         ("add", "numpy", 1_000_000, 140_000.0), ("add", "torch", 1_000_000, 300_000.0),
         ("exp", "numpy", 1_000, 800.0), ("argmax", "numpy", 10_000, 1_400.0),
@@ -44,7 +48,7 @@ def inputs(tmp_path):
 def test_ratios_best_backend_and_bandwidth(inputs, tmp_path):
     crit, py, stream = inputs
     out = tmp_path / "t.md"
-    assert table.main(["--criterion", str(crit), "--python", str(py), "--stream", str(stream), "--output", str(out)]) == 0
+    assert table.main(["--lanes", str(crit), "--python", str(py), "--stream", str(stream), "--output", str(out)]) == 0
     text = out.read_text()
     # add@1e6: best is avx2 (150,000 ns); 150/140 = 1.07 is over 1.0 and listed; 150/300 = 0.50 vs PyTorch.
     assert "| add | 1,000,000 | 400,000 | — | 150,000 | 160,000 | avx2 | 140,000 | 300,000 | **1.07** | 0.50 |" in text
@@ -60,22 +64,30 @@ def test_ratios_best_backend_and_bandwidth(inputs, tmp_path):
 def test_wall_clock_python_side_is_flagged(inputs, tmp_path, capsys):
     crit, _, _ = inputs
     py = _python(tmp_path / "wall.json", [("add", "numpy", 1_000_000, 1.0)], clock="wall")
-    assert table.main(["--criterion", str(crit), "--python", str(py)]) == 0
+    assert table.main(["--lanes", str(crit), "--python", str(py)]) == 0
     assert "Warning: the Python side used the wall clock" in capsys.readouterr().out
 
 
 def test_missing_and_malformed_inputs_exit_2_naming_the_file(inputs, tmp_path, capsys):
     crit, py, _ = inputs
-    assert table.main(["--criterion", str(tmp_path / "nope"), "--python", str(py)]) == 2
-    assert "nope: Criterion directory not found" in capsys.readouterr().err
-    assert table.main(["--criterion", str(crit), "--python", str(tmp_path / "absent.json")]) == 2
+    assert table.main(["--lanes", str(tmp_path / "nope"), "--python", str(py)]) == 2
+    assert "nope: file not found" in capsys.readouterr().err
+    assert table.main(["--lanes", str(crit), "--python", str(tmp_path / "absent.json")]) == 2
     assert "absent.json: file not found" in capsys.readouterr().err
-    bad = crit / "add" / "avx2" / "1000000" / "new" / "estimates.json"
-    bad.write_text('{"median": {"point_estimate": "x"}}')
-    assert table.main(["--criterion", str(crit), "--python", str(py)]) == 2
-    assert "estimates.json: no number at median.point_estimate" in capsys.readouterr().err
-    bad.write_text("{")
-    assert table.main(["--criterion", str(crit), "--python", str(py)]) == 2
+    _report(crit, [("add", "avx2", 1_000_000, "x")])
+    assert table.main(["--lanes", str(crit), "--python", str(py)]) == 2
+    assert "lanes.json: entries[0]: expected id <op>/<backend>/<size> and a number at current" in capsys.readouterr().err
+    _report(crit, [("add/avx2", 1_000_000, "", 5.0)])
+    assert table.main(["--lanes", str(crit), "--python", str(py)]) == 2
+    assert "entries[0]: id 'add/avx2/1000000/' or current 5.0 is not a measured cell" in capsys.readouterr().err
+    _report(crit, [])
+    assert table.main(["--lanes", str(crit), "--python", str(py)]) == 2
+    assert "lanes.json: no wall-clock entries" in capsys.readouterr().err
+    crit.write_text(json.dumps({"schema_version": 2, "entries": []}))
+    assert table.main(["--lanes", str(crit), "--python", str(py)]) == 2
+    assert "lanes.json: not a guard report" in capsys.readouterr().err
+    crit.write_text("{")
+    assert table.main(["--lanes", str(crit), "--python", str(py)]) == 2
     assert "cannot read JSON" in capsys.readouterr().err
 
 
@@ -89,7 +101,7 @@ def test_cpu_clock_leaves_out_sleeping():
 def test_every_table_row_has_as_many_cells_as_its_header(inputs, tmp_path):
     crit, py, stream = inputs
     out = tmp_path / "t.md"
-    assert table.main(["--criterion", str(crit), "--python", str(py), "--stream", str(stream), "--output", str(out)]) == 0
+    assert table.main(["--lanes", str(crit), "--python", str(py), "--stream", str(stream), "--output", str(out)]) == 0
     rows = [line for line in out.read_text().splitlines() if line.startswith("|")]
     widths = {line.count("|") for line in rows}
     # two tables: the ratio matrix (op + 5 sizes) and the cell table (13 columns), headers and separators included

@@ -13,34 +13,17 @@ use std::time::Instant;
 
 use common::{synth, Sandbox, FIXTURES};
 
-const OPS: [&str; 26] = [
-    "add",
-    "sub",
-    "mul",
-    "div",
-    "scale",
-    "abs",
-    "clamp",
-    "lerp",
-    "fma",
-    "relu",
-    "sigmoid",
-    "tanh",
-    "exp",
-    "gelu",
-    "swish",
-    "softmax",
-    "log_softmax",
-    "dot",
-    "sum",
-    "max",
-    "min",
-    "argmax",
-    "argmin",
-    "norm_l1",
-    "norm_l2",
-    "norm_linf",
-];
+/// The ops of `benches/data/ops.json`, the one list the benches, the Python side and this test share.
+fn ops() -> Vec<String> {
+    let doc: serde_json::Value =
+        serde_json::from_str(include_str!("../../benches/data/ops.json")).unwrap();
+    doc["ops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|op| op["name"].as_str().unwrap().to_owned())
+        .collect()
+}
 const BACKENDS: [&str; 4] = ["scalar", "sse2", "avx2", "avx512"];
 const SIZES: [u64; 5] = [100, 1_000, 10_000, 100_000, 1_000_000];
 
@@ -59,7 +42,7 @@ fn synthesize(s: &Sandbox) {
     ))
     .unwrap();
     let iters: Vec<f64> = (1..=100).map(|i| f64::from(i) * 1000.0).collect();
-    for op in OPS {
+    for op in ops() {
         for backend in BACKENDS {
             for size in SIZES {
                 let id = format!("{op}/{backend}/{size}");
