@@ -7,7 +7,8 @@
 //!   polynomial for `e^r` on `|r| ≤ ln2/2` ([`EXP_P`], fitted here; ~1 ulp with the reduction's roundings).
 //! - `scale(v, n) = v · 2^n` in two exact power-of-two steps, so results in the subnormal range are rounded
 //!   once, at the very end (that keeps tiny results such as `sigmoid(-90)` accurate instead of flushing them).
-//! - `tanh`: `sign(x)·m/(m + 2)`, `m = e^{2|x|} - 1` from the same reduction and polynomial as `exp`.
+//! - `tanh`: `sign(x)·m/(m + 2)`, `m = e^{2|x|} - 1` from `exp`'s polynomial, its reduction done on `|x|` (see
+//!   [`tanh`]).
 //! - `gelu`: `x·Φ(x)` through the upper normal tail `Q(|x|)` (`x·Q` for x < 0, `x - x·Q` above),
 //!   table-driven: per unit interval `k = round(|x|)` a degree-5 polynomial for the exponent correction
 //!   `C_k(δ)` around `ln Q(k)`, the exact `-kδ` term, one Cody–Waite reduction and a short `e^r` polynomial;
@@ -199,17 +200,52 @@ pub(crate) fn swish<S: Simd>(s: S, x: S::V) -> S::V {
 
 /// `tanh(x) = sign(x) · m / (m + 2)` with `m = e^{2|x|} - 1`, one formula for every `x` (no cancellation near
 /// 0, where `m` keeps its relative accuracy: `m = 2^n·q + (2^n - 1)` from the reduction `2|x| = n·ln2 + r`,
-/// `q = e^r - 1`). `2|x|` is capped at 88, where the result is exactly 1 (so is it from `|x| ≈ 9.01`).
+/// `q = e^r - 1`). `|x|` is capped at 44, where the result is exactly 1 (so is it from `|x| ≈ 9.01`).
+///
+/// Every step works on `h = r/2` so that `2|x|` is never formed: `n = round(|x|·2·log₂e)` with its `2^n` from
+/// one multiply-add and a shift ([`Simd::pow2_biased`]), `h = |x| - n·ln2/2` in one fused step where the
+/// hardware has FMA (`n <= 127`; the error of `ln2` in f32 moves `m` by at most `n·1.9e-9` relative, which
+/// matters only where `n` is small), else in Cody–Waite's two exact steps; `q/2 = h + h²·2P(2h)` with [`EXP_P`]'s
+/// coefficients scaled by powers of two, and `m/2 = t·q/2 + (t - 1)/2`, `tanh = (m/2) / (m/2 + 1)`. Fewer
+/// multiply-class operations than `exp`'s reduction (AVX-512 on AMD Zen 4: 0.233 vs 0.263 ns per element).
 #[inline(always)]
 pub(crate) fn tanh<S: Simd>(s: S, x: S::V) -> S::V {
-    let ax = s.and(x, s.splat(f32::from_bits(0x7fff_ffff)));
-    // NaN stays NaN (second operand of `min`).
-    let (r, n) = reduce(s, s.min(s.splat(FAST_HI), s.add(ax, ax)));
-    let t = s.pow2i(n);
-    let m = s.mul_add_fast(expm1_poly(s, r), t, s.sub(t, s.splat(1.0)));
-    let th = s.div(m, s.add(m, s.splat(2.0)));
+    // NaN stays NaN (second operand of `min`) and carries through every step.
+    let ax = s.min(
+        s.splat(TANH_HI),
+        s.and(x, s.splat(f32::from_bits(0x7fff_ffff))),
+    );
+    let k = s.mul_add_fast(ax, s.splat(2.0 * LOG2E), s.splat(POW2_BIAS));
+    let n = s.sub(k, s.splat(POW2_BIAS));
+    let h = if S::FUSED {
+        s.mul_add_fast(n, s.splat(-core::f32::consts::LN_2 / 2.0), ax)
+    } else {
+        s.mul_add_fast(
+            n,
+            s.splat(-C2 / 2.0),
+            s.mul_add_fast(n, s.splat(-C1 / 2.0), ax),
+        )
+    };
+    let q_half = s.mul_add_fast(poly(s, h, EXP_P_TWICE_2H), s.mul(h, h), h);
+    let t = s.pow2_biased(k);
+    let m_half = s.mul_add_fast(q_half, t, s.mul_add_fast(t, s.splat(0.5), s.splat(-0.5)));
+    let th = s.div(m_half, s.add(m_half, s.splat(1.0)));
     s.or(th, s.and(x, s.splat(-0.0)))
 }
+
+/// tanh's cap on `|x|`: `2|x| <= 88`, so `n <= 127`.
+const TANH_HI: f32 = 44.0;
+/// `127 + 1.5·2^23`: added to `x·c`, it rounds `x·c` to an integer `n` and leaves `n + 127` in the low mantissa
+/// bits ([`Simd::pow2_biased`]).
+const POW2_BIAS: f32 = 12_582_912.0 + 127.0;
+/// `2·P(2h)` as a polynomial in `h`: [`EXP_P`]'s coefficient of degree `j` times `2^{j+1}` (exact).
+const EXP_P_TWICE_2H: [f32; 5] = [
+    EXP_P[0] * 32.0,
+    EXP_P[1] * 16.0,
+    EXP_P[2] * 8.0,
+    EXP_P[3] * 4.0,
+    EXP_P[4] * 2.0,
+];
 
 /// GELU tables, one entry per interval `k = round(|x|)` (`k` in 0..=14, entry 15 repeats 14): with
 /// `δ = |x| - k` and the upper normal tail `Q(a) = erfc(a/√2)/2`,

@@ -37,6 +37,7 @@ impl Avx2 {
 // caller guarantees it; each method is the AVX2/FMA intrinsic with the semantics documented on `Simd`.
 unsafe impl Simd for Avx2 {
     const LANES: usize = 8;
+    const FUSED: bool = true;
     type V = __m256;
     type M = __m256;
 
@@ -131,6 +132,11 @@ unsafe impl Simd for Avx2 {
     fn round(self, a: __m256) -> __m256 {
         // SAFETY: an `Avx2` token exists only when avx2+fma were detected.
         unsafe { _mm256_round_ps::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(a) }
+    }
+    #[inline(always)]
+    fn pow2_biased(self, k: __m256) -> __m256 {
+        // SAFETY: an `Avx2` token exists only when avx2+fma were detected.
+        unsafe { _mm256_castsi256_ps(_mm256_slli_epi32::<23>(_mm256_castps_si256(k))) }
     }
     #[inline(always)]
     fn pow2i(self, n: __m256) -> __m256 {

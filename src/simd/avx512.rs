@@ -35,6 +35,7 @@ fn first_n(n: usize) -> __mmask16 {
 // guarantees it; each method is the AVX-512F intrinsic with the semantics documented on `Simd`.
 unsafe impl Simd for Avx512 {
     const LANES: usize = 16;
+    const FUSED: bool = true;
     type V = __m512;
     type M = __mmask16;
 
@@ -131,6 +132,11 @@ unsafe impl Simd for Avx512 {
     fn round(self, a: __m512) -> __m512 {
         // SAFETY: an `Avx512` token exists only when avx512f was detected.
         unsafe { _mm512_roundscale_ps::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(a) }
+    }
+    #[inline(always)]
+    fn pow2_biased(self, k: __m512) -> __m512 {
+        // SAFETY: an `Avx512` token exists only when avx512f was detected.
+        unsafe { _mm512_castsi512_ps(_mm512_slli_epi32::<23>(_mm512_castps_si512(k))) }
     }
     #[inline(always)]
     fn pow2i(self, n: __m512) -> __m512 {

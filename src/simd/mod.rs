@@ -52,6 +52,9 @@ pub(crate) const MAX_LANES: usize = 16;
 pub(crate) unsafe trait Simd: Copy {
     /// Number of f32 lanes.
     const LANES: usize;
+    /// Whether [`Simd::mul_add_fast`] rounds once (hardware FMA): kernels whose accuracy depends on it choose
+    /// their steps by it.
+    const FUSED: bool;
     /// A vector of `LANES` f32 values.
     type V: Copy;
     /// A lane mask produced by comparisons.
@@ -123,6 +126,10 @@ pub(crate) unsafe trait Simd: Copy {
     fn round(self, a: Self::V) -> Self::V;
     /// `2^n` for integral `n` in `[-126, 127]`.
     fn pow2i(self, n: Self::V) -> Self::V;
+    /// `2^n` from `k = n + 127 + 1.5·2^23` (an integer held exactly, `n` in `[-126, 127]`), whose low mantissa
+    /// bits are `n + 127`: `k`'s bit pattern shifted left by 23, one integer operation. Callers get `k` from
+    /// `x·c + (127 + 1.5·2^23)`, which rounds `x·c` to the nearest integer on the way.
+    fn pow2_biased(self, k: Self::V) -> Self::V;
 
     /// Lane-wise `a < b` (false on NaN).
     fn lt(self, a: Self::V, b: Self::V) -> Self::M;

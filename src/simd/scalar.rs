@@ -10,6 +10,7 @@ pub(crate) struct Scalar;
 // the documented semantics (min/max written as x86's minps/maxps).
 unsafe impl Simd for Scalar {
     const LANES: usize = 1;
+    const FUSED: bool = false;
     type V = f32;
     type M = bool;
 
@@ -91,6 +92,10 @@ unsafe impl Simd for Scalar {
         // 1.5 * 2^23: adding it pushes the fraction bits out in round-to-nearest-even (valid for |a| < 2^22).
         const MAGIC: f32 = 12_582_912.0;
         (a + MAGIC) - MAGIC
+    }
+    #[inline(always)]
+    fn pow2_biased(self, k: f32) -> f32 {
+        f32::from_bits(k.to_bits() << 23)
     }
     #[inline(always)]
     fn pow2i(self, n: f32) -> f32 {

@@ -2,10 +2,11 @@
 
 use super::Simd;
 use core::arch::x86_64::{
-    __m128, _mm_add_epi32, _mm_add_ps, _mm_and_ps, _mm_andnot_ps, _mm_castsi128_ps, _mm_cmpeq_ps,
-    _mm_cmplt_ps, _mm_cmpunord_ps, _mm_cvtepi32_ps, _mm_cvtps_epi32, _mm_cvttps_epi32, _mm_div_ps,
-    _mm_loadu_ps, _mm_max_ps, _mm_min_ps, _mm_movemask_ps, _mm_mul_ps, _mm_or_ps, _mm_set1_epi32,
-    _mm_set1_ps, _mm_slli_epi32, _mm_storeu_ps, _mm_sub_ps,
+    __m128, _mm_add_epi32, _mm_add_ps, _mm_and_ps, _mm_andnot_ps, _mm_castps_si128,
+    _mm_castsi128_ps, _mm_cmpeq_ps, _mm_cmplt_ps, _mm_cmpunord_ps, _mm_cvtepi32_ps,
+    _mm_cvtps_epi32, _mm_cvttps_epi32, _mm_div_ps, _mm_loadu_ps, _mm_max_ps, _mm_min_ps,
+    _mm_movemask_ps, _mm_mul_ps, _mm_or_ps, _mm_set1_epi32, _mm_set1_ps, _mm_slli_epi32,
+    _mm_storeu_ps, _mm_sub_ps,
 };
 
 /// Token proving SSE2 is available (always true on x86_64, still checked).
@@ -25,6 +26,7 @@ impl Sse2 {
 // guarantees it; each method is the SSE2 intrinsic with the semantics documented on `Simd`.
 unsafe impl Simd for Sse2 {
     const LANES: usize = 4;
+    const FUSED: bool = false;
     type V = __m128;
     type M = __m128;
 
@@ -112,6 +114,11 @@ unsafe impl Simd for Sse2 {
         // cvtps2dq rounds with the MXCSR mode, which is round-to-nearest-even unless the program changed it.
         // SAFETY: an `Sse2` token exists only when sse2 was detected.
         unsafe { _mm_cvtepi32_ps(_mm_cvtps_epi32(a)) }
+    }
+    #[inline(always)]
+    fn pow2_biased(self, k: __m128) -> __m128 {
+        // SAFETY: an `Sse2` token exists only when sse2 was detected.
+        unsafe { _mm_castsi128_ps(_mm_slli_epi32::<23>(_mm_castps_si128(k))) }
     }
     #[inline(always)]
     fn pow2i(self, n: __m128) -> __m128 {
