@@ -47,7 +47,17 @@ fn entries() -> Vec<Entry> {
     vec![
         regression(),
         paired_regression(),
-        expired_acknowledgement(),
+        with_note(
+            e(
+                "tanh/sse2/100",
+                Suite::Instructions,
+                Status::Regression,
+                true,
+                Some(1_000.0),
+                Some(1_030.0),
+            ),
+            "acknowledgement expired on 2026-01-31 (new polynomial)",
+        ),
         e(
             "add/avx2/100000",
             Suite::Wall,
@@ -56,7 +66,17 @@ fn entries() -> Vec<Entry> {
             Some(16_000.0),
             Some(21_000.0),
         ),
-        acknowledged(),
+        with_note(
+            e(
+                "tanh/avx2/1000",
+                Suite::Instructions,
+                Status::Acknowledged,
+                true,
+                Some(2_000.0),
+                Some(2_100.0),
+            ),
+            "acknowledged up to +8% until 2099-12-31: more accurate polynomial",
+        ),
         e(
             "relu/avx2/1000",
             Suite::Instructions,
@@ -73,7 +93,17 @@ fn entries() -> Vec<Entry> {
             None,
             Some(7_777.0),
         ),
-        missing(),
+        with_note(
+            e(
+                "sum/avx512/1000",
+                Suite::Instructions,
+                Status::Missing,
+                false,
+                Some(900.0),
+                None,
+            ),
+            "in the baseline but not in the results",
+        ),
         e(
             "mul/avx2/1000",
             Suite::Instructions,
@@ -113,32 +143,10 @@ fn regression() -> Entry {
     reg
 }
 
-/// A regression whose acknowledgement expired.
-fn expired_acknowledgement() -> Entry {
-    let mut expired = e(
-        "tanh/sse2/100",
-        Suite::Instructions,
-        Status::Regression,
-        true,
-        Some(1_000.0),
-        Some(1_030.0),
-    );
-    expired.note = Some("acknowledgement expired on 2026-01-31 (new polynomial)".into());
-    expired
-}
-
-/// A regression within its acknowledgement.
-fn acknowledged() -> Entry {
-    let mut ack = e(
-        "tanh/avx2/1000",
-        Suite::Instructions,
-        Status::Acknowledged,
-        true,
-        Some(2_000.0),
-        Some(2_100.0),
-    );
-    ack.note = Some("acknowledged up to +8% until 2099-12-31: more accurate polynomial".into());
-    ack
+/// `entry` with the note the renderers show in its last column.
+fn with_note(mut entry: Entry, note: &str) -> Entry {
+    entry.note = Some(note.into());
+    entry
 }
 
 /// A wall-clock pass with a note: the change is within noise.
@@ -151,9 +159,8 @@ fn within_noise() -> Entry {
         Some(50.0),
         Some(60.0),
     );
-    noisy.note = Some("within noise (p = 0.21)".into());
     noisy.p_value = Some(0.21);
-    noisy
+    with_note(noisy, "within noise (p = 0.21)")
 }
 
 /// A paired wall-clock regression: the interval's lower bound is above the threshold.
@@ -172,20 +179,6 @@ fn paired_regression() -> Entry {
     paired.interval_pct = Some([11.2, 18.5]);
     paired.rounds = Some(5);
     paired
-}
-
-/// A benchmark in the baseline but not in the results.
-fn missing() -> Entry {
-    let mut missing = e(
-        "sum/avx512/1000",
-        Suite::Instructions,
-        Status::Missing,
-        false,
-        Some(900.0),
-        None,
-    );
-    missing.note = Some("in the baseline but not in the results".into());
-    missing
 }
 
 /// Both suites checked against their baseline files.
