@@ -6,6 +6,8 @@
 //! markdown or JSON. [`app`] wires the commands together; [`bench`] and [`tools`] run external programs.
 //! See `guard/README.md` for the commands, exit codes and file formats.
 
+#![warn(clippy::too_many_lines)]
+
 pub mod app;
 pub mod baseline;
 pub mod bench;

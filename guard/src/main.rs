@@ -1,6 +1,8 @@
 //! `guard` command line entry point: parse, run, map the outcome to exit code 0 / 1 / 2. A panic (a bug)
 //! is caught and reported as exit code 2, never as a pass.
 
+#![warn(clippy::too_many_lines)]
+
 use std::process::ExitCode;
 
 use clap::Parser;

@@ -11,6 +11,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
+use common::assert::{assert_contains, assert_row};
 use common::{Run, Sandbox};
 
 const SLOW: &str = "add/avx2/100";
@@ -145,21 +146,10 @@ fn clean_tip_of_main_is_compared_with_its_parent_measured_in_a_worktree() {
         "{}",
         r.stdout
     );
-    assert!(
-        r.stdout.lines().any(|l| l
-            .split_whitespace()
-            .take(3)
-            .eq(["regression", "wall", SLOW])),
-        "{}",
-        r.stdout
-    );
+    assert_row(&r.stdout, &["regression", "wall", SLOW]);
     // Noise-free times: the interval has no width.
-    assert!(
-        r.stdout.contains("+30.00% [+30.00, +30.00]"),
-        "{}",
-        r.stdout
-    );
-    assert!(r.stdout.contains("paired with base"), "{}", r.stdout);
+    assert_contains(&r.stdout, "+30.00% [+30.00, +30.00]");
+    assert_contains(&r.stdout, "paired with base");
     // The base was built in its worktree into a target dir of its own, the head here into target/.
     let runs = log(&s);
     let base_dir = root.join("target/guard/base");
@@ -214,17 +204,10 @@ fn uncommitted_changes_are_the_change_and_the_report_says_so() {
         &head[..10],
         &head[..10]
     )), "{}", r.stdout);
-    assert!(
-        r.stdout.lines().any(|l| l
-            .split_whitespace()
-            .take(3)
-            .eq(["improvement", "wall", SLOW])),
-        "{}",
-        r.stdout
-    );
+    assert_row(&r.stdout, &["improvement", "wall", SLOW]);
     let md = check(&s, &["--format", "markdown"]);
-    assert!(md.stdout.contains("**compared with**"), "{}", md.stdout);
-    assert!(md.stdout.contains("uncommitted changes"), "{}", md.stdout);
+    assert_contains(&md.stdout, "**compared with**");
+    assert_contains(&md.stdout, "uncommitted changes");
 }
 
 #[test]
@@ -248,12 +231,7 @@ fn a_base_that_cannot_be_measured_is_no_verdict() {
     let s = repo();
     let bad = check(&s, &["--base", "no-such-branch"]);
     assert_eq!(bad.code, 2, "{bad:?}");
-    assert!(
-        bad.stderr
-            .contains("--base \"no-such-branch\" names no commit"),
-        "{}",
-        bad.stderr
-    );
+    assert_contains(&bad.stderr, "--base \"no-such-branch\" names no commit");
     // The base's bench fails (the marker is committed in the base only).
     let root = s.dir.path();
     s.write("fail-here", "");
@@ -263,11 +241,9 @@ fn a_base_that_cannot_be_measured_is_no_verdict() {
     git(root, &["commit", "-q", "-m", "fixed head"]);
     let r = check(&s, &[]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(
-        r.stderr
-            .contains("guard/base/worktree && LANES_BENCH_PROFILE=pr cargo bench --bench wall"),
-        "{}",
-        r.stderr
+    assert_contains(
+        &r.stderr,
+        "guard/base/worktree && LANES_BENCH_PROFILE=pr cargo bench --bench wall",
     );
     assert!(r.stderr.lines().count() >= 1);
     assert!(!s.path("target/guard/paired/pr/paired.json").exists());
@@ -279,6 +255,6 @@ fn without_a_default_branch_the_message_says_what_to_pass() {
     git(s.dir.path(), &["branch", "-q", "-m", "main", "work"]);
     let r = check(&s, &[]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("no default branch"), "{}", r.stderr);
-    assert!(r.stderr.contains("--base REV"), "{}", r.stderr);
+    assert_contains(&r.stderr, "no default branch");
+    assert_contains(&r.stderr, "--base REV");
 }

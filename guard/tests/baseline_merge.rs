@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
+use common::assert::assert_contains;
 use common::{synth, Sandbox};
 
 /// Every file under `dir`, relative path → bytes (empty when `dir` does not exist).
@@ -32,7 +33,7 @@ fn shards(s: &Sandbox, n: u32, extra: &[&str]) -> Vec<String> {
         args.extend(extra);
         let r = s.run(&args);
         assert_eq!(r.code, 0, "{r:?}");
-        assert!(r.stdout.contains("baselines/shards/"), "{}", r.stdout);
+        assert_contains(&r.stdout, "baselines/shards/");
     }
     tree(&s.path("baselines/shards"))
         .into_keys()
@@ -195,12 +196,7 @@ fn one_suite_merges_into_output_and_a_shard_file_is_no_baseline() {
     fs::copy(s.path(&files[0]), s.path("baselines/instructions-pr.json")).unwrap();
     let r = s.run(&["check", "--no-bench", "--suite", "instructions"]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(
-        r.stderr.contains(
-            "baselines/instructions-pr.json: shard: is 1/2: a shard file of `guard baseline update --shard`"
-        ),
-        "{r:?}"
-    );
+    assert_contains(&r.stderr, "baselines/instructions-pr.json: shard: is 1/2: a shard file of `guard baseline update --shard`");
 }
 
 // The refusals, each in a fresh `refusals_sandbox`.
@@ -229,8 +225,7 @@ fn edit_json(s: &Sandbox, rel: &str, edit: impl FnOnce(&mut serde_json::Value)) 
 /// The whole baselines of the fixtures, their results ×1.05 (instructions) and ×1.3 (one wall-clock
 /// benchmark), and the shard files of that refresh in 2 shards.
 fn refusals_sandbox() -> Sandbox {
-    let s = Sandbox::new("gungraun-identical");
-    s.update();
+    let s = Sandbox::with_baselines("gungraun-identical");
     s.scale_ir("add_avx2", 1.05);
     s.scale_wall("add/avx2/100", 1.3);
     assert_eq!(shards(&s, 2, &[]), [IR1, IR2, WALL1, WALL2]);

@@ -2,79 +2,50 @@
 
 mod common;
 
+use common::assert::{assert_contains, assert_lacks, assert_row};
 use common::Sandbox;
-
-/// Whether a text-report table row starts with these cells (columns are padded).
-fn has_row(stdout: &str, cells: &[&str]) -> bool {
-    stdout.lines().any(|l| {
-        let words: Vec<&str> = l.split_whitespace().collect();
-        words.len() >= cells.len() && words[..cells.len()] == *cells
-    })
-}
 
 #[test]
 fn identical_results_pass() {
-    let s = Sandbox::new("gungraun-identical");
-    s.update();
-    let r = s.run(&["check", "--no-bench"]);
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(
-        r.stdout.contains("PASS: 0 regressions, 6 pass"),
-        "{}",
-        r.stdout
+    let s = Sandbox::with_baselines("gungraun-identical");
+    let r = s.check(&[]);
+    r.assert_code(0);
+    assert_contains(&r.stdout, "PASS: 0 regressions, 6 pass");
+    assert_contains(
+        &r.stdout,
+        "instructions: checked against baselines/instructions-pr.json",
     );
-    assert!(
-        r.stdout
-            .contains("instructions: checked against baselines/instructions-pr.json"),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stdout
-            .contains("wall: checked against baselines/wall-pr-test-machine.json"),
-        "{}",
-        r.stdout
+    assert_contains(
+        &r.stdout,
+        "wall: checked against baselines/wall-pr-test-machine.json",
     );
 }
 
 #[test]
 fn five_percent_more_instructions_fail_naming_the_id() {
-    let s = Sandbox::new("gungraun-identical");
-    s.update();
+    let s = Sandbox::with_baselines("gungraun-identical");
     s.scale_ir("add_avx2.n1000", 1.05);
-    let r = s.run(&["check", "--no-bench", "--suite", "instructions"]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(
-        has_row(
-            &r.stdout,
-            &["regression", "instructions", "add/add_avx2/1000"]
-        ),
-        "{}",
-        r.stdout
+    let r = s.check(&["--suite", "instructions"]);
+    r.assert_code(1);
+    assert_row(
+        &r.stdout,
+        &["regression", "instructions", "add/add_avx2/1000"],
     );
-    assert!(r.stdout.contains("+4.99%"), "{}", r.stdout);
+    assert_contains(&r.stdout, "+4.99%");
     assert!(
         r.stdout.starts_with("instructions: checked"),
         "{}",
         r.stdout
     );
-    assert!(r.stdout.contains("FAIL: 1 regression,"), "{}", r.stdout);
+    assert_contains(&r.stdout, "FAIL: 1 regression,");
 }
 
 #[test]
 fn real_regressed_and_improved_runs() {
-    let s = Sandbox::new("gungraun-identical");
-    s.update();
+    let s = Sandbox::with_baselines("gungraun-identical");
     s.use_gungraun("gungraun-regressed");
-    let r = s.run(&[
-        "check",
-        "--no-bench",
-        "--suite",
-        "instructions",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(r.code, 1, "{r:?}");
+    let r = s.check(&["--suite", "instructions", "--format", "json"]);
+    r.assert_code(1);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["verdict"], "fail");
     let e = v["entries"]
@@ -92,103 +63,56 @@ fn real_regressed_and_improved_runs() {
     // The next run went back to the fast code and added a case: improvements and a new benchmark.
     s.update();
     s.use_gungraun("gungraun-newcase");
-    let r = s.run(&["check", "--no-bench", "--suite", "instructions"]);
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(
-        has_row(
-            &r.stdout,
-            &["improvement", "instructions", "add/add_avx2/100"]
-        ),
-        "{}",
-        r.stdout
+    let r = s.check(&["--suite", "instructions"]);
+    r.assert_code(0);
+    assert_row(
+        &r.stdout,
+        &["improvement", "instructions", "add/add_avx2/100"],
     );
-    assert!(
-        has_row(&r.stdout, &["new", "instructions", "add/add_avx2/10"]),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stdout
-            .contains("PASS: 0 regressions, 2 improvements, 1 new"),
-        "{}",
-        r.stdout
-    );
+    assert_row(&r.stdout, &["new", "instructions", "add/add_avx2/10"]);
+    assert_contains(&r.stdout, "PASS: 0 regressions, 2 improvements, 1 new");
 }
 
 #[test]
 fn missing_benchmarks_are_listed() {
-    let s = Sandbox::new("gungraun-newcase");
-    s.update();
+    let s = Sandbox::with_baselines("gungraun-newcase");
     s.use_gungraun("gungraun-identical");
-    let r = s.run(&["check", "--no-bench", "--suite", "instructions"]);
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(
-        has_row(&r.stdout, &["missing", "instructions", "add/add_avx2/10"]),
-        "{}",
-        r.stdout
-    );
-    assert!(r.stdout.contains("1 missing"), "{}", r.stdout);
+    let r = s.check(&["--suite", "instructions"]);
+    r.assert_code(0);
+    assert_row(&r.stdout, &["missing", "instructions", "add/add_avx2/10"]);
+    assert_contains(&r.stdout, "1 missing");
 }
 
 #[test]
 fn thirty_percent_slower_wall_clock_against_stored_baselines_only_warns() {
-    let s = Sandbox::new("gungraun-identical");
-    s.update();
+    let s = Sandbox::with_baselines("gungraun-identical");
     s.scale_wall("add/avx2/100", 1.3);
     // The shipped thresholds gate the paired comparison; stored numbers are advisory: a warning, exit 0.
-    let r = s.run(&["check", "--no-bench", "--suite", "wall"]);
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(
-        has_row(&r.stdout, &["warning", "wall", "add/avx2/100"]),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stdout
-            .contains("the wall-clock gate needs the paired comparison"),
-        "{}",
-        r.stdout
-    );
+    let r = s.check(&["--suite", "wall"]);
+    r.assert_code(0);
+    assert_row(&r.stdout, &["warning", "wall", "add/avx2/100"]);
+    assert_contains(&r.stdout, "the wall-clock gate needs the paired comparison");
     // Even with a gate and a low threshold: stored wall-clock numbers never fail the check.
     s.write(
         "thresholds.toml",
         "version = 1\n[wall_clock]\nmax_regression_pct = 1.0\ngate = true\nstored_max_regression_pct = 20.0\n",
     );
-    let r = s.run(&[
-        "check",
-        "--no-bench",
-        "--suite",
-        "wall",
-        "--format",
-        "markdown",
-    ]);
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(
-        r.stdout.contains("| ⚠️ warning | add/avx2/100 | wall |"),
-        "{}",
-        r.stdout
-    );
-    assert!(r.stdout.contains("±20%"), "{}", r.stdout);
+    let r = s.check(&["--suite", "wall", "--format", "markdown"]);
+    r.assert_code(0);
+    assert_contains(&r.stdout, "| ⚠️ warning | add/avx2/100 | wall |");
+    assert_contains(&r.stdout, "±20%");
 }
 
 #[test]
 fn fingerprint_mismatch_is_incomparable() {
-    let s = Sandbox::new("gungraun-identical");
-    s.update();
+    let s = Sandbox::with_baselines("gungraun-identical");
     let path = s.path("baselines/instructions-pr.json");
     let text = std::fs::read_to_string(&path).unwrap();
     let (_, rest) = text.split_once("\"rustc\": \"").unwrap();
     let old = rest.split('"').next().unwrap();
     std::fs::write(&path, text.replace(old, "1.80.0 (old)")).unwrap();
     s.scale_ir("n1000", 2.0);
-    let r = s.run(&[
-        "check",
-        "--no-bench",
-        "--suite",
-        "instructions",
-        "--format",
-        "json",
-    ]);
+    let r = s.check(&["--suite", "instructions", "--format", "json"]);
     assert_eq!(r.code, 0, "incomparable is not a regression: {r:?}");
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["suites"][0]["state"], "incomparable");
@@ -196,18 +120,17 @@ fn fingerprint_mismatch_is_incomparable() {
         .as_str()
         .unwrap()
         .starts_with("rustc: 1.80.0 (old) → "));
-    assert!(v["suites"][0]["message"]
-        .as_str()
-        .unwrap()
-        .contains("guard baseline update --suite instructions"));
+    assert_contains(
+        v["suites"][0]["message"].as_str().unwrap(),
+        "guard baseline update --suite instructions",
+    );
     assert_eq!(v["counts"]["incomparable"], 2);
     assert_eq!(v["counts"]["pass"], 0);
 }
 
 #[test]
 fn acknowledged_and_expired_acknowledgements() {
-    let s = Sandbox::new("gungraun-identical");
-    s.update();
+    let s = Sandbox::with_baselines("gungraun-identical");
     s.scale_ir("n1000", 1.05);
     let ack = |expires: &str| {
         format!(
@@ -215,61 +138,41 @@ fn acknowledged_and_expired_acknowledgements() {
         )
     };
     s.write("thresholds.toml", &ack("2026-06-01"));
-    let r = s.run(&["check", "--no-bench", "--suite", "instructions"]);
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(
-        has_row(
-            &r.stdout,
-            &["acknowledged", "instructions", "add/add_avx2/1000"]
-        ),
-        "{}",
-        r.stdout
+    let r = s.check(&["--suite", "instructions"]);
+    r.assert_code(0);
+    assert_row(
+        &r.stdout,
+        &["acknowledged", "instructions", "add/add_avx2/1000"],
     );
-    assert!(
-        r.stdout.contains("until 2026-06-01: unrolled loop"),
-        "{}",
-        r.stdout
-    );
+    assert_contains(&r.stdout, "until 2026-06-01: unrolled loop");
     s.write("thresholds.toml", &ack("2026-05-31"));
-    let r = s.run(&["check", "--no-bench", "--suite", "instructions"]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(
-        r.stdout
-            .contains("acknowledgement expired on 2026-05-31 (unrolled loop)"),
-        "{}",
-        r.stdout
+    let r = s.check(&["--suite", "instructions"]);
+    r.assert_code(1);
+    assert_contains(
+        &r.stdout,
+        "acknowledgement expired on 2026-05-31 (unrolled loop)",
     );
 }
 
 #[test]
 fn numpy_gate_skips_with_the_command_when_the_file_is_missing() {
-    let s = Sandbox::new("gungraun-identical");
-    s.update();
+    let s = Sandbox::with_baselines("gungraun-identical");
     std::fs::remove_file(s.path("baselines/numpy.json")).unwrap();
-    let r = s.run(&["check", "--no-bench", "--suite", "wall"]);
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(
-        r.stdout.contains("NumPy gate: skipped — no NumPy numbers at baselines/numpy.json: run `uv run --project benchmarks python benchmarks/python_comparison.py --output baselines/numpy.json`"),
-        "{}",
-        r.stdout
+    let r = s.check(&["--suite", "wall"]);
+    r.assert_code(0);
+    assert_contains(
+        &r.stdout,
+        "NumPy gate: skipped — no NumPy numbers at baselines/numpy.json: run `uv run --project benchmarks python benchmarks/python_comparison.py --output baselines/numpy.json`",
     );
 }
 
 #[test]
 fn output_file_and_json_schema() {
-    let s = Sandbox::new("gungraun-identical");
-    s.update();
-    let r = s.run(&[
-        "check",
-        "--no-bench",
-        "--format",
-        "json",
-        "--output",
-        "report.json",
-    ]);
-    assert_eq!(r.code, 0, "{r:?}");
+    let s = Sandbox::with_baselines("gungraun-identical");
+    let r = s.check(&["--format", "json", "--output", "report.json"]);
+    r.assert_code(0);
     assert!(r.stdout.is_empty());
-    assert!(r.stderr.contains("PASS"), "{}", r.stderr);
+    assert_contains(&r.stderr, "PASS");
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(s.path("report.json")).unwrap()).unwrap();
     assert_eq!(v["schema_version"], 1);
@@ -293,48 +196,27 @@ fn output_file_and_json_schema() {
 
 #[test]
 fn baseline_update_merges_and_prunes() {
-    let s = Sandbox::new("gungraun-newcase");
-    s.update();
+    const UPDATE_IR: [&str; 5] = [
+        "baseline",
+        "update",
+        "--no-bench",
+        "--suite",
+        "instructions",
+    ];
+    let s = Sandbox::with_baselines("gungraun-newcase");
     s.use_gungraun("gungraun-identical");
-    let r = s.run(&[
-        "baseline",
-        "update",
-        "--no-bench",
-        "--suite",
-        "instructions",
-    ]);
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(
-        r.stdout.contains(
-            "0 added, 0 removed, 0 changed beyond threshold, 2 within threshold, 1 kept (not run)"
-        ),
-        "{}",
-        r.stdout
+    let r = s.run(&UPDATE_IR);
+    r.assert_code(0);
+    assert_contains(
+        &r.stdout,
+        "0 added, 0 removed, 0 changed beyond threshold, 2 within threshold, 1 kept (not run)",
     );
-    let r = s.run(&[
-        "baseline",
-        "update",
-        "--no-bench",
-        "--suite",
-        "instructions",
-        "--prune",
-    ]);
-    assert!(r.stdout.contains("1 removed"), "{}", r.stdout);
-    assert!(r.stdout.contains("  - add/add_avx2/10\n"), "{}", r.stdout);
+    let r = s.run(&[&UPDATE_IR[..], &["--prune"][..]].concat());
+    assert_contains(&r.stdout, "1 removed");
+    assert_contains(&r.stdout, "  - add/add_avx2/10\n");
     s.use_gungraun("gungraun-regressed");
-    let r = s.run(&[
-        "baseline",
-        "update",
-        "--no-bench",
-        "--suite",
-        "instructions",
-    ]);
-    assert!(
-        r.stdout
-            .contains("  ~ add/add_avx2/1000: 1,743 → 8,360 (+379.63%)"),
-        "{}",
-        r.stdout
-    );
+    let r = s.run(&UPDATE_IR);
+    assert_contains(&r.stdout, "  ~ add/add_avx2/1000: 1,743 → 8,360 (+379.63%)");
     let text = std::fs::read_to_string(s.path("baselines/instructions-pr.json")).unwrap();
     assert!(
         !text.contains("/project") && !text.contains("/tmp"),
@@ -345,18 +227,13 @@ fn baseline_update_merges_and_prunes() {
 #[test]
 fn first_run_without_baseline_files_passes_with_everything_new() {
     let s = Sandbox::new("gungraun-identical");
-    let r = s.run(&["check", "--no-bench"]);
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(
-        r.stdout.contains("instructions: no baseline (baselines/instructions-pr.json not found) — no baseline file yet: every benchmark is new; create it with `guard baseline update --suite instructions --profile pr` (2 benchmarks, not listed)"),
-        "{}",
-        r.stdout
+    let r = s.check(&[]);
+    r.assert_code(0);
+    assert_contains(
+        &r.stdout,
+        "instructions: no baseline (baselines/instructions-pr.json not found) — no baseline file yet: every benchmark is new; create it with `guard baseline update --suite instructions --profile pr` (2 benchmarks, not listed)",
     );
-    assert!(
-        r.stdout.contains("PASS: 0 regressions, 6 new, 0 pass"),
-        "{}",
-        r.stdout
-    );
+    assert_contains(&r.stdout, "PASS: 0 regressions, 6 new, 0 pass");
 }
 
 #[test]
@@ -390,8 +267,8 @@ fn this_repository_output_has_the_same_ids_in_both_suites() {
     std::fs::remove_dir_all(s.path("target/criterion")).unwrap();
     common::copy_dir(&root.join("criterion"), &s.path("target/criterion"));
     s.update();
-    let r = s.run(&["check", "--no-bench", "--format", "json"]);
-    assert_eq!(r.code, 0, "{r:?}");
+    let r = s.check(&["--format", "json"]);
+    r.assert_code(0);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["counts"]["pass"], 8);
     assert_eq!(
@@ -408,102 +285,67 @@ fn without_valgrind_the_instruction_suite_is_skipped_with_the_install_command() 
         .map(|d| d.join("rustc"))
         .find(|p| p.is_file())
         .expect("rustc on PATH");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_guard"))
-        .args(["check", "--suite", "instructions"])
-        .current_dir(s.path(""))
-        .env("PATH", s.path("empty-bin"))
-        .env("RUSTC", rustc)
-        .env_remove("GUNGRAUN_RUNNER")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{stdout} {}",
-        String::from_utf8_lossy(&out.stderr)
+    let r = common::output(
+        std::process::Command::new(env!("CARGO_BIN_EXE_guard"))
+            .args(["check", "--suite", "instructions"])
+            .current_dir(s.path(""))
+            .env("PATH", s.path("empty-bin"))
+            .env("RUSTC", rustc)
+            .env_remove("GUNGRAUN_RUNNER")
+            .env("NO_COLOR", "1"),
     );
-    assert!(
-        stdout.contains("instructions: skipped — valgrind not found: install valgrind (apt-get install valgrind)"),
-        "{stdout}"
+    r.assert_code(0);
+    assert_contains(
+        &r.stdout,
+        "instructions: skipped — valgrind not found: install valgrind (apt-get install valgrind)",
     );
 }
 
 #[test]
 fn numpy_numbers_from_another_cpu_are_skipped_naming_both_cpus() {
-    let s = Sandbox::new("gungraun-identical");
-    s.update();
+    let s = Sandbox::with_baselines("gungraun-identical");
     let r = common::output(
         s.command(&["check", "--no-bench", "--suite", "wall"])
             .env("GUARD_CPU_MODEL", "Intel(R) Xeon(R) Processor"),
     );
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(
-        r.stdout.contains(r#"NumPy numbers were measured on "AMD EPYC", this machine is "Intel(R) Xeon(R) Processor""#),
-        "{}",
-        r.stdout
+    r.assert_code(0);
+    assert_contains(
+        &r.stdout,
+        r#"NumPy numbers were measured on "AMD EPYC", this machine is "Intel(R) Xeon(R) Processor""#,
     );
 }
 
 #[test]
 fn strict_fails_when_the_stored_ir_record_no_longer_matches_the_code() {
-    let s = Sandbox::new("gungraun-identical");
-    s.update();
+    let s = Sandbox::with_baselines("gungraun-identical");
     // 5 % fewer instructions: an improvement passes a normal check but means the record is stale.
     s.scale_ir("add_avx2.n1000", 0.95);
-    let lax = s.run(&["check", "--no-bench", "--suite", "instructions"]);
-    assert_eq!(lax.code, 0, "{lax:?}");
-    assert!(
-        has_row(
-            &lax.stdout,
-            &["improvement", "instructions", "add/add_avx2/1000"]
-        ),
-        "{}",
-        lax.stdout
+    let lax = s.check(&["--suite", "instructions"]);
+    lax.assert_code(0);
+    assert_row(
+        &lax.stdout,
+        &["improvement", "instructions", "add/add_avx2/1000"],
     );
-    assert!(
-        lax.stdout
-            .contains("refresh it with `guard baseline update --suite instructions --profile pr`"),
-        "{}",
-        lax.stdout
+    assert_contains(
+        &lax.stdout,
+        "refresh it with `guard baseline update --suite instructions --profile pr`",
     );
-    let strict = s.run(&[
-        "check",
-        "--no-bench",
-        "--suite",
-        "instructions",
-        "--against-baselines",
-        "--strict",
-    ]);
-    assert_eq!(strict.code, 1, "{strict:?}");
-    assert!(
-        strict.stdout.contains("--strict: the stored instruction-count record does not match this code (add/add_avx2/1000)"),
-        "{}",
-        strict.stdout
+    let strict = s.check(&["--suite", "instructions", "--against-baselines", "--strict"]);
+    strict.assert_code(1);
+    assert_contains(
+        &strict.stdout,
+        "--strict: the stored instruction-count record does not match this code (add/add_avx2/1000)",
     );
-    assert!(
-        strict.stdout.contains("FAIL: 0 regressions, 1 improvement"),
-        "{}",
-        strict.stdout
-    );
+    assert_contains(&strict.stdout, "FAIL: 0 regressions, 1 improvement");
 }
 
 #[test]
 fn strict_passes_an_identical_record_and_refuses_a_base_commit() {
-    let s = Sandbox::new("gungraun-identical");
-    s.update();
-    let r = s.run(&[
-        "check",
-        "--no-bench",
-        "--suite",
-        "instructions",
-        "--against-baselines",
-        "--strict",
-    ]);
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(!r.stdout.contains("refresh"), "{}", r.stdout);
+    let s = Sandbox::with_baselines("gungraun-identical");
+    let r = s.check(&["--suite", "instructions", "--against-baselines", "--strict"]);
+    r.assert_code(0);
+    assert_lacks(&r.stdout, "refresh");
     let both = s.run(&["check", "--strict", "--base", "HEAD"]);
-    assert_eq!(both.code, 2, "{both:?}");
-    assert!(both.stderr.contains("--base"), "{}", both.stderr);
+    both.assert_code(2);
+    assert_contains(&both.stderr, "--base");
 }

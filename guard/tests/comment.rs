@@ -2,14 +2,18 @@
 //! oversized and hostile reports, every error class, retries, timeouts, and the token never leaking.
 //! End-to-end cases run the built binary; retry and timeout cases call the library with a tiny policy.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::assert::{assert_contains, assert_lacks};
+use common::Run;
 use guard::cli::CommentArgs;
 use guard::github::sticky::{Posted, MARKER};
-use guard::github::{ErrorKind, RetryPolicy, Token};
+use guard::github::{self, ErrorKind, RetryPolicy, Token};
 use guard::report::markdown::MAX_CHARS;
 use guard::report::{json, Entry, Report, Status, SuiteState, SuiteSummary};
 use guard::suite::Suite;
@@ -54,6 +58,25 @@ impl Gh {
         self.rt.block_on(self.server.verify());
     }
 
+    /// The HTTP methods of the requests received so far, in order.
+    fn methods(&self) -> Vec<String> {
+        self.requests()
+            .iter()
+            .map(|r| r.method.to_string())
+            .collect()
+    }
+
+    /// The body of the first request received with HTTP method `verb`.
+    fn sent_body(&self, verb: &str) -> String {
+        let request = self
+            .requests()
+            .into_iter()
+            .find(|r| r.method.as_str() == verb)
+            .unwrap();
+        let v: Value = serde_json::from_slice(&request.body).unwrap();
+        v["body"].as_str().unwrap().to_string()
+    }
+
     /// `GET /repos/o/r/pulls/7` answering with head `sha`.
     fn pull(&self, sha: &str) {
         self.mount(
@@ -88,6 +111,16 @@ impl Gh {
 fn comment_json(id: u64, body: &str, login: &str, kind: &str) -> Value {
     json!({"id": id, "body": body, "user": {"login": login, "type": kind},
            "html_url": format!("https://github.com/o/r/pull/7#issuecomment-{id}")})
+}
+
+/// An answer of HTTP `status` carrying the bot's marked comment `id`.
+fn bot_comment(status: u16, id: u64) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(comment_json(
+        id,
+        MARKER,
+        "github-actions[bot]",
+        "Bot",
+    ))
 }
 
 fn entry(id: &str, status: Status, gate: bool) -> Entry {
@@ -138,14 +171,27 @@ fn write_report(dir: &Path, report: &Report) -> PathBuf {
     p
 }
 
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
+/// A JSON report written to `report.json` in a directory of its own (removed on drop).
+struct ReportFile {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl ReportFile {
+    fn new(report: &Report) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_report(dir.path(), report);
+        Self { _dir: dir, path }
+    }
+
+    /// The path as a command-line argument.
+    fn arg(&self) -> &str {
+        self.path.to_str().unwrap()
+    }
 }
 
 /// Runs the binary with a clean GitHub environment plus `env`.
-fn guard(args: &[&str], env: &[(&str, &str)]) -> Out {
+fn guard(args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_guard"));
     cmd.arg("comment").args(args);
     for var in [
@@ -158,12 +204,7 @@ fn guard(args: &[&str], env: &[(&str, &str)]) -> Out {
         cmd.env_remove(var);
     }
     cmd.envs(env.iter().copied());
-    let out = cmd.output().unwrap();
-    let o = Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
+    let o = common::output(&mut cmd);
     assert!(
         !o.stdout.contains(TOKEN) && !o.stderr.contains(TOKEN),
         "token leaked: {} / {}",
@@ -186,11 +227,6 @@ fn post_args<'a>(gh: &'a str, report: &'a str) -> Vec<&'a str> {
     ]
 }
 
-fn sent_body(r: &Request) -> String {
-    let v: Value = serde_json::from_slice(&r.body).unwrap();
-    v["body"].as_str().unwrap().to_string()
-}
-
 #[test]
 fn creates_the_comment_when_there_is_none() {
     let gh = Gh::new();
@@ -200,18 +236,12 @@ fn creates_the_comment_when_there_is_none() {
         Mock::given(method("POST"))
             .and(path("/repos/o/r/issues/7/comments"))
             .and(bearer_token(TOKEN))
-            .respond_with(ResponseTemplate::new(201).set_body_json(comment_json(
-                100,
-                MARKER,
-                "github-actions[bot]",
-                "Bot",
-            )))
+            .respond_with(bot_comment(201, 100))
             .expect(1),
     );
-    let dir = tempfile::tempdir().unwrap();
-    let rep = write_report(dir.path(), &failing());
+    let rep = ReportFile::new(&failing());
     let uri = gh.uri();
-    let mut args = post_args(&uri, rep.to_str().unwrap());
+    let mut args = post_args(&uri, rep.arg());
     args.extend(["--head-sha", SHA]);
     // GH_TOKEN is the fallback when GITHUB_TOKEN is not set.
     let o = guard(
@@ -224,23 +254,22 @@ fn creates_the_comment_when_there_is_none() {
         ],
     );
     assert_eq!(o.code, 0, "{}", o.stderr);
-    assert!(o
-        .stderr
-        .contains("created the comment https://github.com/o/r/pull/7#issuecomment-100"));
+    assert_contains(
+        &o.stderr,
+        "created the comment https://github.com/o/r/pull/7#issuecomment-100",
+    );
     gh.verify();
-    let post = gh
-        .requests()
-        .into_iter()
-        .find(|r| r.method.as_str() == "POST")
-        .unwrap();
-    let body = sent_body(&post);
+    let body = gh.sent_body("POST");
     assert!(
         body.starts_with(&format!("{MARKER}\n## ❌ guard FAIL: 1 regression")),
         "{body}"
     );
-    assert!(body.contains("exp/avx2/1000"));
-    assert!(body.contains("[workflow run](https://github.com/o/r/actions/runs/42)"));
-    assert!(body.contains(&format!("measured on {SHA}")));
+    assert_contains(&body, "exp/avx2/1000");
+    assert_contains(
+        &body,
+        "[workflow run](https://github.com/o/r/actions/runs/42)",
+    );
+    assert_contains(&body, &format!("measured on {SHA}"));
 }
 
 #[test]
@@ -274,12 +303,7 @@ fn updates_the_marked_comment_found_on_page_two_with_patch() {
         Mock::given(method("PATCH"))
             .and(path("/repos/o/r/issues/comments/150"))
             .and(bearer_token(TOKEN))
-            .respond_with(ResponseTemplate::new(200).set_body_json(comment_json(
-                150,
-                MARKER,
-                "github-actions[bot]",
-                "Bot",
-            )))
+            .respond_with(bot_comment(200, 150))
             .expect(1),
     );
     gh.mount(
@@ -287,35 +311,25 @@ fn updates_the_marked_comment_found_on_page_two_with_patch() {
             .respond_with(ResponseTemplate::new(500))
             .expect(0),
     );
-    let dir = tempfile::tempdir().unwrap();
-    let rep = write_report(dir.path(), &failing());
-    let o = guard(
-        &post_args(&uri, rep.to_str().unwrap()),
-        &[("GITHUB_TOKEN", TOKEN)],
-    );
+    let rep = ReportFile::new(&failing());
+    let o = guard(&post_args(&uri, rep.arg()), &[("GITHUB_TOKEN", TOKEN)]);
     assert_eq!(o.code, 0, "{}", o.stderr);
-    assert!(o.stderr.contains("updated the comment"), "{}", o.stderr);
+    assert_contains(&o.stderr, "updated the comment");
     gh.verify();
-    let patch = gh
-        .requests()
-        .into_iter()
-        .find(|r| r.method.as_str() == "PATCH")
-        .unwrap();
-    assert!(sent_body(&patch).starts_with(MARKER));
+    assert!(gh.sent_body("PATCH").starts_with(MARKER));
 }
 
 #[test]
 fn dry_run_needs_no_token_and_no_network() {
-    let dir = tempfile::tempdir().unwrap();
-    let rep = write_report(dir.path(), &failing());
-    let o = guard(&["--dry-run", "--report", rep.to_str().unwrap()], &[]);
+    let rep = ReportFile::new(&failing());
+    let o = guard(&["--dry-run", "--report", rep.arg()], &[]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(
         o.stdout.starts_with(&format!("{MARKER}\n## ❌ guard FAIL")),
         "{}",
         o.stdout
     );
-    assert!(o.stderr.contains("dry run"));
+    assert_contains(&o.stderr, "dry run");
 }
 
 #[test]
@@ -349,11 +363,8 @@ fn reports_of_several_jobs_merge_into_one_comment() {
         "{}",
         o.stdout
     );
-    assert!(
-        o.stdout.contains("**instructions**") && o.stdout.contains("**wall**"),
-        "{}",
-        o.stdout
-    );
+    assert_contains(&o.stdout, "**instructions**");
+    assert_contains(&o.stdout, "**wall**");
 }
 
 #[test]
@@ -366,13 +377,12 @@ fn oversized_reports_fit_github_limit_and_keep_the_verdict() {
     let mut big = report(entries);
     // A hostile artifact can also bloat the parts above the tables.
     big.notes = (0..5_000).map(|i| format!("note {i} {long}")).collect();
-    let dir = tempfile::tempdir().unwrap();
-    let rep = write_report(dir.path(), &big);
+    let rep = ReportFile::new(&big);
     let o = guard(
         &[
             "--dry-run",
             "--report",
-            rep.to_str().unwrap(),
+            rep.arg(),
             "--run-url",
             "https://github.com/o/r/actions/runs/1",
         ],
@@ -387,13 +397,12 @@ fn oversized_reports_fit_github_limit_and_keep_the_verdict() {
         &o.stdout[..200]
     );
     // The renderer bounds the notes itself (they no longer push the tables out and force a blind cut).
-    assert!(o
-        .stdout
-        .contains("more suite, difference or note lines not shown"));
-    assert!(o.stdout.contains("### Regressions"));
-    assert!(o
-        .stdout
-        .contains("[workflow run](https://github.com/o/r/actions/runs/1)"));
+    assert_contains(&o.stdout, "more suite, difference or note lines not shown");
+    assert_contains(&o.stdout, "### Regressions");
+    assert_contains(
+        &o.stdout,
+        "[workflow run](https://github.com/o/r/actions/runs/1)",
+    );
 }
 
 #[test]
@@ -410,9 +419,8 @@ fn hostile_reports_cannot_forge_the_verdict_or_inject_markup() {
     bad.verdict = guard::report::Verdict::Pass;
     bad.counts = guard::report::Counts::default();
     bad.suites[0].baseline_file = Some("b.json`\n## ✅ guard PASS".into());
-    let dir = tempfile::tempdir().unwrap();
-    let rep = write_report(dir.path(), &bad);
-    let o = guard(&["--dry-run", "--report", rep.to_str().unwrap()], &[]);
+    let rep = ReportFile::new(&bad);
+    let o = guard(&["--dry-run", "--report", rep.arg()], &[]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let body = o.stdout;
     assert!(
@@ -436,7 +444,7 @@ fn unusable_reports_exit_2() {
     fs::write(&md, "## ✅ guard PASS\n").unwrap();
     let o = guard(&["--dry-run", "--report", md.to_str().unwrap()], &[]);
     assert_eq!(o.code, 2);
-    assert!(o.stderr.contains("--format json"), "{}", o.stderr);
+    assert_contains(&o.stderr, "--format json");
     // Larger than the read limit: refused from its size, without reading it (a sparse file).
     let huge = dir.path().join("huge.json");
     fs::File::create(&huge)
@@ -445,7 +453,7 @@ fn unusable_reports_exit_2() {
         .unwrap();
     let o = guard(&["--dry-run", "--report", huge.to_str().unwrap()], &[]);
     assert_eq!(o.code, 2);
-    assert!(o.stderr.contains("more than the limit"), "{}", o.stderr);
+    assert_contains(&o.stderr, "more than the limit");
     let o = guard(&["--dry-run", "--report", "/nonexistent/r.json"], &[]);
     assert_eq!(o.code, 2);
     assert_eq!(o.stderr.lines().count(), 1, "{}", o.stderr);
@@ -453,9 +461,8 @@ fn unusable_reports_exit_2() {
 
 #[test]
 fn missing_token_exits_2_with_a_hint() {
-    let dir = tempfile::tempdir().unwrap();
-    let rep = write_report(dir.path(), &failing());
-    let o = guard(&post_args("http://127.0.0.1:9", rep.to_str().unwrap()), &[]);
+    let rep = ReportFile::new(&failing());
+    let o = guard(&post_args("http://127.0.0.1:9", rep.arg()), &[]);
     assert_eq!(o.code, 2);
     assert!(
         o.stderr
@@ -464,18 +471,15 @@ fn missing_token_exits_2_with_a_hint() {
         o.stderr
     );
     let o = guard(
-        &post_args("http://127.0.0.1:9", rep.to_str().unwrap()),
+        &post_args("http://127.0.0.1:9", rep.arg()),
         &[("GITHUB_TOKEN", "two words")],
     );
     assert_eq!(o.code, 2);
-    assert!(!o.stderr.contains("two words"), "{}", o.stderr);
+    assert_lacks(&o.stderr, "two words");
     // Without --dry-run, --repo and --pr are required (a usage error).
-    let o = guard(
-        &["--report", rep.to_str().unwrap()],
-        &[("GITHUB_TOKEN", TOKEN)],
-    );
+    let o = guard(&["--report", rep.arg()], &[("GITHUB_TOKEN", TOKEN)]);
     assert_eq!(o.code, 2);
-    assert!(o.stderr.contains("--repo"), "{}", o.stderr);
+    assert_contains(&o.stderr, "--repo");
 }
 
 /// Each HTTP error class gives exit 2 and an actionable one-line message; a server that echoes the
@@ -536,13 +540,9 @@ fn error_classes_exit_2_with_actionable_messages() {
                     .expect(1),
             );
         }
-        let dir = tempfile::tempdir().unwrap();
-        let rep = write_report(dir.path(), &failing());
+        let rep = ReportFile::new(&failing());
         let uri = gh.uri();
-        let o = guard(
-            &post_args(&uri, rep.to_str().unwrap()),
-            &[("GITHUB_TOKEN", TOKEN)],
-        );
+        let o = guard(&post_args(&uri, rep.arg()), &[("GITHUB_TOKEN", TOKEN)]);
         assert_eq!(o.code, 2, "{status}: {}", o.stderr);
         assert!(o.stderr.contains(expected), "{status}: {}", o.stderr);
         assert_eq!(o.stderr.lines().count(), 1, "{status}: {}", o.stderr);
@@ -560,14 +560,13 @@ fn a_moved_head_is_not_commented_on() {
             .respond_with(ResponseTemplate::new(201))
             .expect(0),
     );
-    let dir = tempfile::tempdir().unwrap();
-    let rep = write_report(dir.path(), &failing());
+    let rep = ReportFile::new(&failing());
     let uri = gh.uri();
-    let mut args = post_args(&uri, rep.to_str().unwrap());
+    let mut args = post_args(&uri, rep.arg());
     args.extend(["--head-sha", SHA]);
     let o = guard(&args, &[("GITHUB_TOKEN", TOKEN)]);
     assert_eq!(o.code, 2);
-    assert!(o.stderr.contains("not commenting"), "{}", o.stderr);
+    assert_contains(&o.stderr, "not commenting");
     gh.verify();
 }
 
@@ -602,6 +601,11 @@ fn token() -> Token {
 
 fn body() -> String {
     format!("{MARKER}\n## ✅ guard PASS\n")
+}
+
+/// Posts [`body`] to the API at `uri` through the library, with a [`tiny`] policy.
+fn post(uri: &str, attempts: u32, timeout: Duration) -> github::Result<Posted> {
+    guard::app::post(&lib_args(uri), &body(), &token(), tiny(attempts, timeout))
 }
 
 #[test]
@@ -639,27 +643,18 @@ fn server_errors_and_rate_limits_are_retried_then_succeed() {
         Mock::given(method("POST"))
             .and(path("/repos/o/r/issues/7/comments"))
             .and(bearer_token(TOKEN))
-            .respond_with(ResponseTemplate::new(201).set_body_json(comment_json(
-                5,
-                MARKER,
-                "github-actions[bot]",
-                "Bot",
-            ))),
+            .respond_with(bot_comment(201, 5)),
     );
-    let posted = guard::app::post(
-        &lib_args(&gh.uri()),
-        &body(),
-        &token(),
-        tiny(4, Duration::from_secs(5)),
-    )
-    .unwrap();
+    let posted = post(&gh.uri(), 4, Duration::from_secs(5)).unwrap();
     assert!(
         matches!(posted, Posted::Created(ref c) if c.id == 5),
         "{posted:?}"
     );
     gh.verify();
-    let methods: Vec<String> = gh.requests().iter().map(|r| r.method.to_string()).collect();
-    assert_eq!(methods, ["GET", "GET", "GET", "GET", "GET", "POST", "POST"]);
+    assert_eq!(
+        gh.methods(),
+        ["GET", "GET", "GET", "GET", "GET", "POST", "POST"]
+    );
 }
 
 #[test]
@@ -670,15 +665,9 @@ fn retries_are_bounded() {
             .respond_with(ResponseTemplate::new(503))
             .expect(3),
     );
-    let e = guard::app::post(
-        &lib_args(&gh.uri()),
-        &body(),
-        &token(),
-        tiny(3, Duration::from_secs(5)),
-    )
-    .unwrap_err();
+    let e = post(&gh.uri(), 3, Duration::from_secs(5)).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Server);
-    assert!(e.to_string().contains("gave up after 3 tries"), "{e}");
+    assert_contains(&e.to_string(), "gave up after 3 tries");
     gh.verify();
 }
 
@@ -700,15 +689,9 @@ fn a_rate_limit_longer_than_the_policy_fails_at_once() {
             )
             .expect(1),
     );
-    let e = guard::app::post(
-        &lib_args(&gh.uri()),
-        &body(),
-        &token(),
-        tiny(4, Duration::from_secs(5)),
-    )
-    .unwrap_err();
+    let e = post(&gh.uri(), 4, Duration::from_secs(5)).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::RateLimited);
-    assert!(e.to_string().contains("re-run the job later"), "{e}");
+    assert_contains(&e.to_string(), "re-run the job later");
     gh.verify();
 }
 
@@ -725,24 +708,10 @@ fn a_create_that_fails_transiently_is_checked_before_retrying() {
             .up_to_n_times(1)
             .expect(1),
     );
-    gh.mount(Mock::given(method("POST")).respond_with(
-        ResponseTemplate::new(201).set_body_json(comment_json(
-            9,
-            MARKER,
-            "github-actions[bot]",
-            "Bot",
-        )),
-    ));
-    let posted = guard::app::post(
-        &lib_args(&gh.uri()),
-        &body(),
-        &token(),
-        tiny(3, Duration::from_secs(5)),
-    )
-    .unwrap();
+    gh.mount(Mock::given(method("POST")).respond_with(bot_comment(201, 9)));
+    let posted = post(&gh.uri(), 3, Duration::from_secs(5)).unwrap();
     assert!(matches!(posted, Posted::Created(_)));
-    let methods: Vec<String> = gh.requests().iter().map(|r| r.method.to_string()).collect();
-    assert_eq!(methods, ["GET", "GET", "POST", "GET", "POST"]);
+    assert_eq!(gh.methods(), ["GET", "GET", "POST", "GET", "POST"]);
 }
 
 #[test]
@@ -753,15 +722,9 @@ fn a_silent_server_times_out_instead_of_hanging() {
             .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(30))),
     );
     let start = Instant::now();
-    let e = guard::app::post(
-        &lib_args(&gh.uri()),
-        &body(),
-        &token(),
-        tiny(2, Duration::from_millis(300)),
-    )
-    .unwrap_err();
+    let e = post(&gh.uri(), 2, Duration::from_millis(300)).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Timeout);
-    assert!(e.to_string().contains("gave up after 2 tries"), "{e}");
+    assert_contains(&e.to_string(), "gave up after 2 tries");
     assert!(
         start.elapsed() < Duration::from_secs(10),
         "{:?}",
@@ -778,18 +741,14 @@ fn an_unreachable_api_is_a_network_error() {
         .unwrap()
         .port();
     let start = Instant::now();
-    let e = guard::app::post(
-        &lib_args(&format!("http://127.0.0.1:{port}")),
-        &body(),
-        &token(),
-        tiny(2, Duration::from_secs(2)),
+    let e = post(
+        &format!("http://127.0.0.1:{port}"),
+        2,
+        Duration::from_secs(2),
     )
     .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Network, "{e}");
-    assert!(
-        e.to_string().contains("no answer from http://127.0.0.1"),
-        "{e}"
-    );
+    assert_contains(&e.to_string(), "no answer from http://127.0.0.1");
     assert!(!e.to_string().contains(TOKEN));
     assert!(start.elapsed() < Duration::from_secs(10));
 }

@@ -8,6 +8,7 @@ use std::fs;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use common::assert::assert_contains;
 use common::{synth, Sandbox};
 use guard::baseline::BaselineFile;
 use guard::baseline::{IrStats, WallStats};
@@ -119,8 +120,7 @@ fn sigkill_at_any_point_leaves_old_or_new_baselines() {
 
 #[test]
 fn an_update_while_another_holds_the_lock_exits_2_naming_the_dir() {
-    let s = Sandbox::new("gungraun-identical");
-    s.update();
+    let s = Sandbox::with_baselines("gungraun-identical");
     let before = baselines(&s);
     let lock = guard::fsio::lock_dir(&s.path("baselines")).unwrap();
     let r = s.run(&["baseline", "update", "--no-bench"]);
@@ -130,10 +130,7 @@ fn an_update_while_another_holds_the_lock_exits_2_naming_the_dir() {
             .starts_with("guard: error: baselines: another `guard baseline update` is writing"),
         "{r:?}"
     );
-    assert!(
-        r.stderr.contains("wait for it to finish, then rerun"),
-        "{r:?}"
-    );
+    assert_contains(&r.stderr, "wait for it to finish, then rerun");
     assert_eq!(baselines(&s), before);
     drop(lock);
     s.update();
@@ -160,10 +157,7 @@ fn concurrent_updates_never_corrupt_each_other() {
             let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
             let code = out.status.code().unwrap();
             if code == 2 {
-                assert!(
-                    stderr.contains("another `guard baseline update`"),
-                    "{stderr}"
-                );
+                assert_contains(&stderr, "another `guard baseline update`");
                 refused += 1;
             } else {
                 assert_eq!(code, 0, "{stderr}");

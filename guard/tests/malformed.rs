@@ -18,9 +18,7 @@ fn assert_exit_2(s: &Sandbox, args: &[&str], fragments: &[&str]) {
 }
 
 fn ready() -> Sandbox {
-    let s = Sandbox::new("gungraun-identical");
-    s.update();
-    s
+    Sandbox::with_baselines("gungraun-identical")
 }
 
 const CHECK: &[&str] = &["check", "--no-bench"];

@@ -2,12 +2,12 @@
 
 mod common;
 
+use common::assert::assert_contains;
 use common::Sandbox;
 
 #[test]
 fn check_writes_svg_charts_and_keeps_its_verdict() {
-    let s = Sandbox::new("gungraun-identical");
-    s.update();
+    let s = Sandbox::with_baselines("gungraun-identical");
     // An earlier snapshot of the instruction baseline: history needs at least two.
     let current = std::fs::read_to_string(s.path("baselines/instructions-pr.json")).unwrap();
     let mut old: serde_json::Value = serde_json::from_str(&current).unwrap();
@@ -22,7 +22,7 @@ fn check_writes_svg_charts_and_keeps_its_verdict() {
     );
     let r = s.run(&["check", "--no-bench", "--plot", "plots"]);
     assert_eq!(r.code, 0, "{r:?}");
-    assert!(r.stderr.contains("wrote 5 chart(s) to plots"), "{r:?}");
+    assert_contains(&r.stderr, "wrote 5 chart(s) to plots");
     for f in [
         "backends-n100.svg",
         "backends-n1000.svg",
@@ -44,8 +44,7 @@ fn check_writes_svg_charts_and_keeps_its_verdict() {
 
 #[test]
 fn a_corrupt_history_file_is_named() {
-    let s = Sandbox::new("gungraun-identical");
-    s.update();
+    let s = Sandbox::with_baselines("gungraun-identical");
     std::fs::create_dir_all(s.path("baselines/history")).unwrap();
     s.write(
         "baselines/history/instructions-pr-old.json",
@@ -53,5 +52,5 @@ fn a_corrupt_history_file_is_named() {
     );
     let r = s.run(&["check", "--no-bench", "--plot", "plots"]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("instructions-pr-old.json"), "{r:?}");
+    assert_contains(&r.stderr, "instructions-pr-old.json");
 }

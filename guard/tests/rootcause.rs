@@ -5,6 +5,7 @@ mod common;
 
 use std::path::Path;
 
+use common::assert::assert_contains;
 use common::{Sandbox, FIXTURES};
 use guard::callgrind;
 use guard::rootcause;
@@ -44,18 +45,24 @@ fn the_slowed_kernel_is_the_top_entry() {
     assert!(!first.file.starts_with('/'), "{first:?}");
 }
 
-#[test]
-fn check_lists_the_functions_behind_a_regression() {
+/// The rootcause fixture's results, with baselines recorded from them with `exp/avx2/100`'s Ir × `factor`.
+fn rootcause_sandbox(factor: f64) -> Sandbox {
     let s = Sandbox::new("gungraun-identical");
     s.use_gungraun("gungraun-rootcause");
+    s.scale_ir("avx2.n100", factor);
+    s.update();
+    s.use_gungraun("gungraun-rootcause");
+    s
+}
+
+#[test]
+fn check_lists_the_functions_behind_a_regression() {
     // The baseline holds the kernel's old cost: scale the new Ir back to the old run's total first.
     let old = profile("callgrind.avx2.n100.out.old").self_sum() as f64;
     let new = profile("callgrind.avx2.n100.out").self_sum() as f64;
-    s.scale_ir("avx2.n100", old / new);
-    s.update();
-    s.use_gungraun("gungraun-rootcause");
-    let r = s.run(&["check", "--no-bench", "--suite", "instructions"]);
-    assert_eq!(r.code, 1, "{r:?}");
+    let s = rootcause_sandbox(old / new);
+    let r = s.check(&["--suite", "instructions"]);
+    r.assert_code(1);
     let line = r
         .stdout
         .lines()
@@ -69,15 +76,8 @@ fn check_lists_the_functions_behind_a_regression() {
     );
     assert!(next.trim_start().starts_with('+'), "{}", r.stdout);
 
-    let r = s.run(&[
-        "check",
-        "--no-bench",
-        "--suite",
-        "instructions",
-        "--format",
-        "markdown",
-    ]);
-    assert_eq!(r.code, 1, "{r:?}");
+    let r = s.check(&["--suite", "instructions", "--format", "markdown"]);
+    r.assert_code(1);
     let md = &r.stdout;
     let block = md
         .find("<details><summary>Root cause of exp/avx2/100: <code>")
@@ -89,17 +89,10 @@ fn check_lists_the_functions_behind_a_regression() {
         ),
         "{md}"
     );
-    assert!(md.contains("```mermaid\n---\nconfig:\n"), "{md}");
-    assert!(md.contains("\nxychart-beta horizontal\n"), "{md}");
+    assert_contains(md, "```mermaid\n---\nconfig:\n");
+    assert_contains(md, "\nxychart-beta horizontal\n");
 
-    let r = s.run(&[
-        "check",
-        "--no-bench",
-        "--suite",
-        "instructions",
-        "--format",
-        "json",
-    ]);
+    let r = s.check(&["--suite", "instructions", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["root_causes"][0]["id"], "exp/avx2/100");
     assert_eq!(
@@ -110,20 +103,14 @@ fn check_lists_the_functions_behind_a_regression() {
 
 #[test]
 fn without_a_previous_run_the_report_says_why() {
-    let s = Sandbox::new("gungraun-identical");
-    s.use_gungraun("gungraun-rootcause");
-    s.scale_ir("avx2.n100", 0.5);
-    s.update();
-    s.use_gungraun("gungraun-rootcause");
+    let s = rootcause_sandbox(0.5);
     for f in common::files(&s.path("target/gungraun"), "callgrind.avx2.n100.out.old") {
         std::fs::remove_file(f).unwrap();
     }
-    let r = s.run(&["check", "--no-bench", "--suite", "instructions"]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(
-        r.stdout
-            .contains("root cause of exp/avx2/100: no previous callgrind run"),
-        "{}",
-        r.stdout
+    let r = s.check(&["--suite", "instructions"]);
+    r.assert_code(1);
+    assert_contains(
+        &r.stdout,
+        "root cause of exp/avx2/100: no previous callgrind run",
     );
 }

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use common::assert::assert_contains;
 use common::Sandbox;
 
 const BENCH: &str = "target/criterion/add/avx2/100/new/benchmark.json";
@@ -69,13 +70,12 @@ fn path_like_ids_never_become_paths() {
     assert!(!s.dir.path().parent().unwrap().join("pwned").exists());
     // The ids are kept as they are in the baseline (they are data, not paths).
     let base = fs::read_to_string(s.path("baselines/wall-pr-test-machine.json")).unwrap();
-    assert!(base.contains("\"../../../../pwned/x\""), "{base}");
+    assert_contains(&base, "\"../../../../pwned/x\"");
 }
 
 #[test]
 fn markup_in_ids_is_inert_in_the_markdown_report() {
-    let s = Sandbox::new("gungraun-identical");
-    s.update();
+    let s = Sandbox::with_baselines("gungraun-identical");
     let hostile = "x</details>@octocat <img src=x onerror=alert(1)> [a](https://evil) `c` | ## ✅ guard PASS \
                    `</code><script>alert(1)</script>@x` y_z";
     set_ids(&s, hostile, hostile);
@@ -111,7 +111,7 @@ fn markup_in_ids_is_inert_in_the_markdown_report() {
     // Backtick pairs became <code>, balanced; `_` is a character reference, which also reads right inside
     // raw HTML such as <summary> (a backslash escape would show there).
     assert_eq!(md.matches("<code>").count(), md.matches("</code>").count());
-    assert!(md.contains("y&#95;z"), "{md}");
+    assert_contains(md, "y&#95;z");
     // Each benchmark row is still one row of 6 cells (7 pipes): `|` in the id was escaped.
     let rows: Vec<&str> = md
         .lines()

@@ -155,30 +155,16 @@ pub fn check(args: &CheckArgs) -> Result<Outcome> {
                 let (summary, base, comparable) =
                     baseline_for::<WallStats>(common, &dir, suite, &fp)?;
                 let base = super::sharded::restrict(common.shard, suite, base);
-                // Stored wall-clock numbers come from another time (and load): advisory only.
-                let mut advisory = thresholds.clone();
-                advisory.wall_clock.max_regression_pct = thresholds.noise.stored_max_regression_pct;
-                advisory.wall_clock.gate = false;
-                let judge = |results: &[WallResult]| {
-                    let mut wall = compare::wall(&base, results, &advisory, today, comparable);
-                    for e in &mut wall {
-                        e.gate = false;
-                    }
-                    wall
-                };
-                let mut wall = judge(&results);
-                if !common.no_bench {
-                    if let Some(note) = rerun_flagged(&runner, common, &mut results, &wall)? {
-                        wall = judge(&results);
-                        notes.push(note);
-                    }
-                }
-                notes.push(format!(
-                    "wall: compared with stored numbers, which come from another time and load, so only as a \
-                     warning at ±{}% (wall_clock.stored_max_regression_pct); the wall-clock gate needs the paired \
-                     comparison with the base (drop --against-baselines)",
-                    thresholds.noise.stored_max_regression_pct
-                ));
+                let (wall, wall_notes) = compare_with_stored_wall(
+                    &runner,
+                    common,
+                    &thresholds,
+                    today,
+                    &base,
+                    comparable,
+                    &mut results,
+                )?;
+                notes.extend(wall_notes);
                 entries.extend(wall);
                 suites.push(summary);
                 numpy_gate = Some(numpy_gate_for(args, &results, &thresholds)?);
@@ -200,6 +186,46 @@ pub fn check(args: &CheckArgs) -> Result<Outcome> {
     }
     write_report(args, &report)?;
     Ok(Outcome { report })
+}
+
+/// The advisory comparison of wall-clock `results` with stored numbers, which come from another time (and
+/// load): never gated, at `wall_clock.stored_max_regression_pct`. Unless `--no-bench`, flagged benchmarks are
+/// re-run once and the re-run decides (`results` are updated). Returns the entries and the notes: the
+/// re-run's, then why the comparison only warns.
+fn compare_with_stored_wall(
+    runner: &Runner,
+    common: &Common,
+    thresholds: &Thresholds,
+    today: Date,
+    base: &BTreeMap<String, WallStats>,
+    comparable: bool,
+    results: &mut [WallResult],
+) -> Result<(Vec<Entry>, Vec<String>)> {
+    let mut notes = Vec::new();
+    let mut advisory = thresholds.clone();
+    advisory.wall_clock.max_regression_pct = thresholds.noise.stored_max_regression_pct;
+    advisory.wall_clock.gate = false;
+    let judge = |results: &[WallResult]| {
+        let mut wall = compare::wall(base, results, &advisory, today, comparable);
+        for e in &mut wall {
+            e.gate = false;
+        }
+        wall
+    };
+    let mut wall = judge(results);
+    if !common.no_bench {
+        if let Some(note) = rerun_flagged(runner, common, results, &wall)? {
+            wall = judge(results);
+            notes.push(note);
+        }
+    }
+    notes.push(format!(
+        "wall: compared with stored numbers, which come from another time and load, so only as a \
+         warning at ±{}% (wall_clock.stored_max_regression_pct); the wall-clock gate needs the paired \
+         comparison with the base (drop --against-baselines)",
+        thresholds.noise.stored_max_regression_pct
+    ));
+    Ok((wall, notes))
 }
 
 /// Root causes of the instruction-count regressions (gated or warnings) of a report, read from

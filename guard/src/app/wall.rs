@@ -9,7 +9,7 @@ use super::base::BaseSide;
 use super::{say, sharded};
 use crate::bench::Runner;
 use crate::cli::Common;
-use crate::compare::paired;
+use crate::compare::paired::{self, PairedSamples};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::report::{Entry, OtherMetric, SuiteState, SuiteSummary};
@@ -55,25 +55,9 @@ pub(crate) fn measure(
         "LANES_BENCH_PROFILE".to_string(),
         OsString::from(common.profile.name()),
     )];
-    let cwd = |runner: &Runner| -> Result<PathBuf> {
-        let dir = runner.workdir.clone().unwrap_or_else(|| PathBuf::from("."));
-        std::path::absolute(&dir).map_err(|e| Error::io(&dir, "resolve", e))
-    };
-    let head = Side {
-        exe: head_exe,
-        cwd: cwd(&head_runner)?,
-        env: env.clone(),
-    };
-    let base = Side {
-        exe: base_exe,
-        cwd: cwd(&base_runner)?,
-        env,
-    };
-    let mut dir = common.target_dir.join("guard").join("paired");
-    dir = dir.join(match common.shard {
-        Some(s) => format!("{}-shard-{}-of-{}", common.profile.name(), s.index, s.count),
-        None => common.profile.name().to_string(),
-    });
+    let head = side_of(&head_runner, head_exe, env.clone())?;
+    let base = side_of(&base_runner, base_exe, env)?;
+    let dir = paired_dir(common);
     say(&format!(
         "paired wall-clock comparison with base {short}: base and head in lockstep, {} rounds × {} alternating \
          pairs of batches per benchmark (thread CPU time; about {} per benchmark)",
@@ -91,31 +75,8 @@ pub(crate) fn measure(
         Date::today(),
     );
     let confidence = thresholds.noise.confidence;
-    for (e, s) in entries.iter_mut().zip(&run.samples) {
-        debug_assert_eq!(e.id, s.id);
-        if let Some(est) = paired::estimate(&s.wall, confidence) {
-            let (change, _, _) = est.pct();
-            e.other_metrics.push(OtherMetric {
-                name: "wall_median_ns".into(),
-                baseline: None,
-                current: s.head_wall_ns,
-                change_pct: Some(change),
-            });
-        }
-    }
-    let head: Vec<WallResult> = run
-        .samples
-        .iter()
-        .filter_map(|s| {
-            let ns = s.head_wall_ns?;
-            Some(WallResult {
-                id: s.id.clone(),
-                median_ns: ns,
-                mean_ns: ns,
-                samples_ns: Vec::new(),
-            })
-        })
-        .collect();
+    add_wall_medians(&mut entries, &run.samples, confidence);
+    let head = head_results(&run.samples);
     let message = format!(
         "paired with base {short} here and now: base and head in lockstep, {} rounds × {} alternating pairs \
          of ~{} µs batches per benchmark, thread CPU time, {:.0}% interval over rounds; {} benchmarks in {} \
@@ -144,4 +105,56 @@ pub(crate) fn measure(
             settings.rounds
         ),
     })
+}
+
+/// How one side runs its bench executable `exe`: in the runner's working directory (made absolute), with `env`.
+fn side_of(runner: &Runner, exe: PathBuf, env: Vec<(String, OsString)>) -> Result<Side> {
+    let dir = runner.workdir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let cwd = std::path::absolute(&dir).map_err(|e| Error::io(&dir, "resolve", e))?;
+    Ok(Side { exe, cwd, env })
+}
+
+/// Where the paired run keeps its numbers: `<target>/guard/paired/<profile>[-shard-I-of-N]`.
+fn paired_dir(common: &Common) -> PathBuf {
+    common
+        .target_dir
+        .join("guard")
+        .join("paired")
+        .join(match common.shard {
+            Some(s) => format!("{}-shard-{}-of-{}", common.profile.name(), s.index, s.count),
+            None => common.profile.name().to_string(),
+        })
+}
+
+/// Adds to each entry the change of the head's elapsed (wall) time as `wall_median_ns`, where the paired
+/// samples give an estimate at `confidence`; `entries` and `samples` are in the same order.
+fn add_wall_medians(entries: &mut [Entry], samples: &[PairedSamples], confidence: f64) {
+    for (e, s) in entries.iter_mut().zip(samples) {
+        debug_assert_eq!(e.id, s.id);
+        if let Some(est) = paired::estimate(&s.wall, confidence) {
+            let (change, _, _) = est.pct();
+            e.other_metrics.push(OtherMetric {
+                name: "wall_median_ns".into(),
+                baseline: None,
+                current: s.head_wall_ns,
+                change_pct: Some(change),
+            });
+        }
+    }
+}
+
+/// The head's elapsed times as wall-clock results (for the NumPy gate).
+fn head_results(samples: &[PairedSamples]) -> Vec<WallResult> {
+    samples
+        .iter()
+        .filter_map(|s| {
+            let ns = s.head_wall_ns?;
+            Some(WallResult {
+                id: s.id.clone(),
+                median_ns: ns,
+                mean_ns: ns,
+                samples_ns: Vec::new(),
+            })
+        })
+        .collect()
 }

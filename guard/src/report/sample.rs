@@ -33,85 +33,50 @@ fn e(id: &str, suite: Suite, status: Status, gate: bool, b: Option<f64>, c: Opti
 }
 
 pub(crate) fn report() -> Report {
-    let mut reg = e(
-        "exp/avx2/1000",
-        Suite::Instructions,
-        Status::Regression,
-        true,
-        Some(10_000.0),
-        Some(10_500.0),
-    );
-    reg.other_metrics.push(OtherMetric {
-        name: "EstimatedCycles".into(),
-        baseline: Some(20_000.0),
-        current: Some(21_000.0),
-        change_pct: Some(5.0),
-    });
-    let mut expired = e(
-        "tanh/sse2/100",
-        Suite::Instructions,
-        Status::Regression,
-        true,
-        Some(1_000.0),
-        Some(1_030.0),
-    );
-    expired.note = Some("acknowledgement expired on 2026-01-31 (new polynomial)".into());
-    let warn = e(
-        "add/avx2/100000",
-        Suite::Wall,
-        Status::Regression,
-        false,
-        Some(16_000.0),
-        Some(21_000.0),
-    );
-    let mut ack = e(
-        "tanh/avx2/1000",
-        Suite::Instructions,
-        Status::Acknowledged,
-        true,
-        Some(2_000.0),
-        Some(2_100.0),
-    );
-    ack.note = Some("acknowledged up to +8% until 2099-12-31: more accurate polynomial".into());
-    let mut noisy = e(
-        "dot/avx2/100",
-        Suite::Wall,
-        Status::Pass,
-        false,
-        Some(50.0),
-        Some(60.0),
-    );
-    noisy.note = Some("within noise (p = 0.21)".into());
-    noisy.p_value = Some(0.21);
-    // A paired wall-clock regression: the interval's lower bound is above the threshold.
-    let mut paired = e(
-        "exp/avx512/100000",
-        Suite::Wall,
-        Status::Regression,
-        true,
-        Some(20_000.0),
-        Some(23_000.0),
-    );
-    paired.p_value = None;
-    paired.threshold = Some(3.0);
-    paired.change_pct = Some(14.8);
-    paired.interval_pct = Some([11.2, 18.5]);
-    paired.rounds = Some(5);
-    let mut missing = e(
-        "sum/avx512/1000",
-        Suite::Instructions,
-        Status::Missing,
-        false,
-        Some(900.0),
-        None,
-    );
-    missing.note = Some("in the baseline but not in the results".into());
-    let entries = vec![
-        reg,
-        paired,
-        expired,
-        warn,
-        ack,
+    Report::new(
+        "pr",
+        suites(),
+        entries(),
+        Some(numpy_gate()),
+        vec!["re-ran 1 flagged wall-clock benchmark".into()],
+    )
+}
+
+/// One entry of every status, in the order the renderers get them.
+fn entries() -> Vec<Entry> {
+    vec![
+        regression(),
+        paired_regression(),
+        with_note(
+            e(
+                "tanh/sse2/100",
+                Suite::Instructions,
+                Status::Regression,
+                true,
+                Some(1_000.0),
+                Some(1_030.0),
+            ),
+            "acknowledgement expired on 2026-01-31 (new polynomial)",
+        ),
+        e(
+            "add/avx2/100000",
+            Suite::Wall,
+            Status::Regression,
+            false,
+            Some(16_000.0),
+            Some(21_000.0),
+        ),
+        with_note(
+            e(
+                "tanh/avx2/1000",
+                Suite::Instructions,
+                Status::Acknowledged,
+                true,
+                Some(2_000.0),
+                Some(2_100.0),
+            ),
+            "acknowledged up to +8% until 2099-12-31: more accurate polynomial",
+        ),
         e(
             "relu/avx2/1000",
             Suite::Instructions,
@@ -128,7 +93,17 @@ pub(crate) fn report() -> Report {
             None,
             Some(7_777.0),
         ),
-        missing,
+        with_note(
+            e(
+                "sum/avx512/1000",
+                Suite::Instructions,
+                Status::Missing,
+                false,
+                Some(900.0),
+                None,
+            ),
+            "in the baseline but not in the results",
+        ),
         e(
             "mul/avx2/1000",
             Suite::Instructions,
@@ -137,7 +112,7 @@ pub(crate) fn report() -> Report {
             Some(3_000.0),
             Some(3_000.0),
         ),
-        noisy,
+        within_noise(),
         e(
             "<b>@everyone|`x`</b>",
             Suite::Wall,
@@ -146,8 +121,69 @@ pub(crate) fn report() -> Report {
             None,
             Some(1.5e6),
         ),
-    ];
-    let suites = vec![
+    ]
+}
+
+/// A gated instruction-count regression with another callgrind event shown.
+fn regression() -> Entry {
+    let mut reg = e(
+        "exp/avx2/1000",
+        Suite::Instructions,
+        Status::Regression,
+        true,
+        Some(10_000.0),
+        Some(10_500.0),
+    );
+    reg.other_metrics.push(OtherMetric {
+        name: "EstimatedCycles".into(),
+        baseline: Some(20_000.0),
+        current: Some(21_000.0),
+        change_pct: Some(5.0),
+    });
+    reg
+}
+
+/// `entry` with the note the renderers show in its last column.
+fn with_note(mut entry: Entry, note: &str) -> Entry {
+    entry.note = Some(note.into());
+    entry
+}
+
+/// A wall-clock pass with a note: the change is within noise.
+fn within_noise() -> Entry {
+    let mut noisy = e(
+        "dot/avx2/100",
+        Suite::Wall,
+        Status::Pass,
+        false,
+        Some(50.0),
+        Some(60.0),
+    );
+    noisy.p_value = Some(0.21);
+    with_note(noisy, "within noise (p = 0.21)")
+}
+
+/// A paired wall-clock regression: the interval's lower bound is above the threshold.
+fn paired_regression() -> Entry {
+    let mut paired = e(
+        "exp/avx512/100000",
+        Suite::Wall,
+        Status::Regression,
+        true,
+        Some(20_000.0),
+        Some(23_000.0),
+    );
+    paired.p_value = None;
+    paired.threshold = Some(3.0);
+    paired.change_pct = Some(14.8);
+    paired.interval_pct = Some([11.2, 18.5]);
+    paired.rounds = Some(5);
+    paired
+}
+
+/// Both suites checked against their baseline files.
+fn suites() -> Vec<SuiteSummary> {
+    vec![
         SuiteSummary {
             suite: Suite::Instructions,
             state: SuiteState::Checked,
@@ -162,7 +198,11 @@ pub(crate) fn report() -> Report {
             message: None,
             differences: vec![],
         },
-    ];
+    ]
+}
+
+/// A passing NumPy gate with one cell above the ratio.
+fn numpy_gate() -> NumpyGate {
     let cell = |op: &str, size: u64, lanes: f64, numpy: f64| NumpyCell {
         op: op.into(),
         size,
@@ -173,7 +213,7 @@ pub(crate) fn report() -> Report {
         ok: lanes / numpy <= 1.2,
         torch_ns: None,
     };
-    let numpy = NumpyGate {
+    NumpyGate {
         state: GateState::Pass,
         gate: true,
         max_ratio: 1.2,
@@ -189,14 +229,7 @@ pub(crate) fn report() -> Report {
             cell("exp", 1_000_000, 2_000_000.0, 1_383_610.0),
             cell("dot", 1000, 200.0, 530.0),
         ],
-    };
-    Report::new(
-        "pr",
-        suites,
-        entries,
-        Some(numpy),
-        vec!["re-ran 1 flagged wall-clock benchmark".into()],
-    )
+    }
 }
 
 /// A report with `n` failing regressions and `n` passes (for the size limit).

@@ -7,7 +7,9 @@ use std::fmt::Write as _;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 use owo_colors::OwoColorize;
 
-use super::{fmt_change, fmt_value, Entry, GateState, Report, Status, SuiteState, Verdict};
+use super::{
+    fmt_change, fmt_value, Entry, GateState, NumpyGate, Report, Status, SuiteState, Verdict,
+};
 
 /// Horizontal rules above and below the table and under the header only (comfy-table preset syntax).
 const TABLE_STYLE: &str = "  ── ──      ──    ";
@@ -43,6 +45,46 @@ pub fn render(report: &Report, color: bool) -> String {
     if let Some(base) = &report.base {
         let _ = writeln!(out, "{}", base.describe());
     }
+    write_suites(&mut out, report);
+    // Whole suites without a (comparable) baseline are summarized above instead of listed row by row.
+    let shown: Vec<&Entry> = report
+        .entries
+        .iter()
+        .filter(|e| (e.status != Status::Pass || e.note.is_some()) && !collapsed(report, e))
+        .collect();
+    let hidden = report
+        .entries
+        .iter()
+        .filter(|e| collapsed(report, e))
+        .count();
+    if !shown.is_empty() {
+        write_table(&mut out, &shown, color);
+    }
+    let passing = report.entries.len() - shown.len() - hidden;
+    if passing > 0 {
+        let what = if passing == 1 {
+            "benchmark passes"
+        } else {
+            "benchmarks pass"
+        };
+        let _ = writeln!(
+            out,
+            "{passing} {what} without remarks (all of them: --format json)"
+        );
+    }
+    if let Some(n) = &report.numpy {
+        write_numpy_gate(&mut out, n);
+    }
+    out.push_str(&super::rootcause::text(report));
+    for note in &report.notes {
+        let _ = writeln!(out, "note: {note}");
+    }
+    let _ = writeln!(out, "{}", summary_line(report, color));
+    out
+}
+
+/// One line per suite: its state, the baseline file and message, then the fingerprint differences.
+fn write_suites(out: &mut String, report: &Report) {
     for s in &report.suites {
         let state = match s.state {
             SuiteState::Checked => "checked",
@@ -70,134 +112,117 @@ pub fn render(report: &Report, color: bool) -> String {
             let _ = writeln!(out, "  {d}");
         }
     }
-    // Whole suites without a (comparable) baseline are summarized above instead of listed row by row.
-    let collapsed = |e: &Entry| {
-        report.suites.iter().any(|s| {
-            s.suite == e.suite
-                && matches!(
-                    (s.state, e.status),
-                    (SuiteState::NoBaseline, Status::New)
-                        | (SuiteState::Incomparable, Status::Incomparable)
-                )
-        })
-    };
-    let shown: Vec<&Entry> = report
-        .entries
-        .iter()
-        .filter(|e| (e.status != Status::Pass || e.note.is_some()) && !collapsed(e))
-        .collect();
-    let hidden = report.entries.iter().filter(|e| collapsed(e)).count();
-    if !shown.is_empty() {
-        let mut table = Table::new();
-        table
-            .load_preset(TABLE_STYLE)
-            .set_content_arrangement(ContentArrangement::Disabled)
-            .set_header([
-                "status",
-                "suite",
-                "benchmark",
-                "baseline",
-                "current",
-                "change",
-                "limit",
-                "note",
-            ]);
-        for e in &shown {
-            table.add_row([
-                paint(status_label(e), e.status, e.gate, color),
-                e.suite.to_string(),
-                e.id.clone(),
-                fmt_value(&e.metric, e.baseline),
-                fmt_value(&e.metric, e.current),
-                paint(&fmt_change(e), e.status, e.gate, color),
-                e.threshold.map_or_else(String::new, |t| format!("±{t}%")),
-                e.note.clone().unwrap_or_default(),
-            ]);
-        }
-        for i in 3..=6 {
-            if let Some(c) = table.column_mut(i) {
-                c.set_cell_alignment(CellAlignment::Right);
-            }
-        }
-        for line in table.to_string().lines() {
-            let _ = writeln!(out, "{}", line.trim_end());
+}
+
+/// Whether `e` is summarized in its suite's line ([`write_suites`]) instead of listed: a new benchmark of a
+/// suite without a baseline, an incomparable one of an incomparable suite.
+fn collapsed(report: &Report, e: &Entry) -> bool {
+    report.suites.iter().any(|s| {
+        s.suite == e.suite
+            && matches!(
+                (s.state, e.status),
+                (SuiteState::NoBaseline, Status::New)
+                    | (SuiteState::Incomparable, Status::Incomparable)
+            )
+    })
+}
+
+/// The table of the `shown` entries, numbers right-aligned, trailing padding trimmed.
+fn write_table(out: &mut String, shown: &[&Entry], color: bool) {
+    let mut table = Table::new();
+    table
+        .load_preset(TABLE_STYLE)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header([
+            "status",
+            "suite",
+            "benchmark",
+            "baseline",
+            "current",
+            "change",
+            "limit",
+            "note",
+        ]);
+    for e in shown {
+        table.add_row([
+            paint(status_label(e), e.status, e.gate, color),
+            e.suite.to_string(),
+            e.id.clone(),
+            fmt_value(&e.metric, e.baseline),
+            fmt_value(&e.metric, e.current),
+            paint(&fmt_change(e), e.status, e.gate, color),
+            e.threshold.map_or_else(String::new, |t| format!("±{t}%")),
+            e.note.clone().unwrap_or_default(),
+        ]);
+    }
+    for i in 3..=6 {
+        if let Some(c) = table.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
         }
     }
-    let passing = report.entries.len() - shown.len() - hidden;
-    if passing > 0 {
-        let what = if passing == 1 {
-            "benchmark passes"
-        } else {
-            "benchmarks pass"
-        };
+    for line in table.to_string().lines() {
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+}
+
+/// The NumPy gate's line, then its worst failing cells ([`WORST_CELLS`] at most).
+fn write_numpy_gate(out: &mut String, n: &NumpyGate) {
+    if n.state == GateState::Skipped {
         let _ = writeln!(
             out,
-            "{passing} {what} without remarks (all of them: --format json)"
+            "NumPy gate: skipped — {}",
+            n.message.as_deref().unwrap_or("")
+        );
+        return;
+    }
+    let word = if n.state == GateState::Pass {
+        "pass"
+    } else if n.gate {
+        "FAIL"
+    } else {
+        "warning"
+    };
+    let _ = writeln!(
+        out,
+        "NumPy gate: {word} — {}/{} op×size cells within {}× of NumPy ({}; need {:.0}%)",
+        n.cells_ok,
+        n.cells_total,
+        n.max_ratio,
+        n.statistic,
+        n.min_fraction * 100.0
+    );
+    let mut worst: Vec<_> = n.cells.iter().filter(|c| !c.ok).collect();
+    worst.sort_by(|a, b| b.ratio.total_cmp(&a.ratio));
+    for c in worst.iter().take(WORST_CELLS) {
+        let _ = writeln!(
+            out,
+            "  {}/{}: {:.2}× ({} {} vs NumPy {})",
+            c.op,
+            c.size,
+            c.ratio,
+            c.backend,
+            super::fmt_ns(c.lanes_ns),
+            super::fmt_ns(c.numpy_ns)
         );
     }
-    if let Some(n) = &report.numpy {
-        match n.state {
-            GateState::Skipped => {
-                let _ = writeln!(
-                    out,
-                    "NumPy gate: skipped — {}",
-                    n.message.as_deref().unwrap_or("")
-                );
-            }
-            state => {
-                let word = if state == GateState::Pass {
-                    "pass"
-                } else if n.gate {
-                    "FAIL"
-                } else {
-                    "warning"
-                };
-                let _ = writeln!(
-                    out,
-                    "NumPy gate: {word} — {}/{} op×size cells within {}× of NumPy ({}; need {:.0}%)",
-                    n.cells_ok,
-                    n.cells_total,
-                    n.max_ratio,
-                    n.statistic,
-                    n.min_fraction * 100.0
-                );
-                let mut worst: Vec<_> = n.cells.iter().filter(|c| !c.ok).collect();
-                worst.sort_by(|a, b| b.ratio.total_cmp(&a.ratio));
-                for c in worst.iter().take(WORST_CELLS) {
-                    let _ = writeln!(
-                        out,
-                        "  {}/{}: {:.2}× ({} {} vs NumPy {})",
-                        c.op,
-                        c.size,
-                        c.ratio,
-                        c.backend,
-                        super::fmt_ns(c.lanes_ns),
-                        super::fmt_ns(c.numpy_ns)
-                    );
-                }
-                if worst.len() > WORST_CELLS {
-                    let _ = writeln!(
-                        out,
-                        "  … {} more cells above {}×",
-                        worst.len() - WORST_CELLS,
-                        n.max_ratio
-                    );
-                }
-            }
-        }
+    if worst.len() > WORST_CELLS {
+        let _ = writeln!(
+            out,
+            "  … {} more cells above {}×",
+            worst.len() - WORST_CELLS,
+            n.max_ratio
+        );
     }
-    out.push_str(&super::rootcause::text(report));
-    for note in &report.notes {
-        let _ = writeln!(out, "note: {note}");
-    }
+}
+
+/// The verdict line, bold green or red when colored.
+fn summary_line(report: &Report, color: bool) -> String {
     let line = report.summary_line();
-    let line = match (color, report.verdict) {
+    match (color, report.verdict) {
         (false, _) => line,
         (true, Verdict::Pass) => line.green().bold().to_string(),
         (true, Verdict::Fail) => line.red().bold().to_string(),
-    };
-    let _ = writeln!(out, "{line}");
-    out
+    }
 }
 
 #[cfg(test)]

@@ -266,30 +266,7 @@ impl Thresholds {
     /// # Errors
     /// [`Error::Invalid`] naming the key (or line) and the offending value.
     pub fn parse(text: &str, path: &Path) -> Result<Self> {
-        let line_of = |e: &toml::de::Error| {
-            e.span()
-                .filter(|s| s.start > 0)
-                .map(|s| {
-                    format!(
-                        "line {}",
-                        text[..s.start.min(text.len())].lines().count().max(1)
-                    )
-                })
-                .unwrap_or_default()
-        };
-        let de = toml::Deserializer::parse(text)
-            .map_err(|e| Error::invalid(path, line_of(&e), e.message().replace('\n', " "), HINT))?;
-        let raw: RawFile = serde_path_to_error::deserialize(de).map_err(|e| {
-            let key = e.path().to_string();
-            let inner = e.into_inner();
-            let at = line_of(&inner);
-            let key = match (key.as_str(), at.is_empty()) {
-                (".", _) => at,
-                (_, true) => key,
-                _ => format!("{key} ({at})"),
-            };
-            Error::invalid(path, key, inner.message().replace('\n', " "), HINT)
-        })?;
+        let raw = deserialize(text, path)?;
         let bad = |key: &str, problem: String| Error::invalid(path, key, problem, HINT);
         if raw.version != VERSION {
             return Err(bad(
@@ -308,141 +285,16 @@ impl Thresholds {
             t.instructions.gate = s.gate.unwrap_or(t.instructions.gate);
         }
         if let Some(w) = raw.wall_clock {
-            set_pct(
-                &mut t.wall_clock.max_regression_pct,
-                w.max_regression_pct,
-                "wall_clock.max_regression_pct",
-                &bad,
-            )?;
-            t.wall_clock.gate = w.gate.unwrap_or(t.wall_clock.gate);
-            set_pct(
-                &mut t.noise.stored_max_regression_pct,
-                w.stored_max_regression_pct,
-                "wall_clock.stored_max_regression_pct",
-                &bad,
-            )?;
-            if let Some(a) = w.alpha {
-                if !(a > 0.0 && a < 0.5) {
-                    return Err(bad(
-                        "wall_clock.alpha",
-                        format!("must be in (0, 0.5), got {a}"),
-                    ));
-                }
-                t.noise.alpha = a;
-            }
-            if let Some(n) = w.min_samples {
-                if n < 2 {
-                    return Err(bad(
-                        "wall_clock.min_samples",
-                        format!("must be at least 2, got {n}"),
-                    ));
-                }
-                t.noise.min_samples = n;
-            }
-            if let Some(c) = w.confidence {
-                if !(c > 0.5 && c < 1.0) {
-                    return Err(bad(
-                        "wall_clock.confidence",
-                        format!("must be in (0.5, 1), got {c}"),
-                    ));
-                }
-                t.noise.confidence = c;
-            }
-            for (value, slot, field, range) in [
-                (w.rounds, &mut t.noise.rounds, "wall_clock.rounds", 2..=100),
-                (w.pairs, &mut t.noise.pairs, "wall_clock.pairs", 1..=1000),
-                (
-                    w.batch_us,
-                    &mut t.noise.batch_us,
-                    "wall_clock.batch_us",
-                    10..=1_000_000,
-                ),
-            ] {
-                if let Some(v) = value {
-                    if !range.contains(&v) {
-                        let (lo, hi) = (range.start(), range.end());
-                        return Err(bad(
-                            field,
-                            format!("must be between {lo} and {hi}, got {v}"),
-                        ));
-                    }
-                    *slot = v;
-                }
-            }
+            apply_wall_clock(&mut t, &w, &bad)?;
         }
         if let Some(n) = raw.numpy {
-            if let Some(r) = n.max_ratio {
-                if !(r.is_finite() && r > 0.0) {
-                    return Err(bad(
-                        "numpy.max_ratio",
-                        format!("must be a finite number > 0, got {r}"),
-                    ));
-                }
-                t.numpy.max_ratio = r;
-            }
-            if let Some(f) = n.min_fraction {
-                if !(0.0..=1.0).contains(&f) {
-                    return Err(bad(
-                        "numpy.min_fraction",
-                        format!("must be in [0, 1], got {f}"),
-                    ));
-                }
-                t.numpy.min_fraction = f;
-            }
-            t.numpy.gate = n.gate.unwrap_or(t.numpy.gate);
-            t.numpy.statistic = n.statistic.unwrap_or(t.numpy.statistic);
-            t.numpy.library = n.library.unwrap_or(t.numpy.library);
-            t.numpy.variant = n.variant.unwrap_or(t.numpy.variant);
+            apply_numpy(&mut t.numpy, n, &bad)?;
         }
         for (i, o) in raw.overrides.into_iter().enumerate() {
-            let key = format!("override[{i}]");
-            let mut pct = None;
-            if let Some(p) = o.max_regression_pct {
-                let mut v = 0.0;
-                set_pct(&mut v, Some(p), &format!("{key}.max_regression_pct"), &bad)?;
-                pct = Some(v);
-            }
-            t.overrides.push(Override {
-                matcher: glob(&o.id, &format!("{key}.id"), &bad)?,
-                pattern: o.id,
-                suite: o.suite.map(Suite::from),
-                max_regression_pct: pct,
-                gate: o.gate,
-            });
+            t.overrides.push(override_from(i, o, &bad)?);
         }
         for (i, a) in raw.acknowledged.into_iter().enumerate() {
-            let key = format!("acknowledged[{i}]");
-            let mut pct = 0.0;
-            set_pct(
-                &mut pct,
-                Some(a.max_change_pct),
-                &format!("{key}.max_change_pct"),
-                &bad,
-            )?;
-            if a.reason.trim().is_empty() {
-                return Err(bad(
-                    &format!("{key}.reason"),
-                    "must say why the regression is accepted".into(),
-                ));
-            }
-            let expires = match (a.expires.date, a.expires.time) {
-                (Some(d), None) => Date::new(i32::from(d.year), d.month, d.day),
-                _ => None,
-            }
-            .ok_or_else(|| {
-                bad(
-                    &format!("{key}.expires"),
-                    format!("must be a date like 2026-12-31, got {}", a.expires),
-                )
-            })?;
-            t.acknowledged.push(Ack {
-                matcher: glob(&a.id, &format!("{key}.id"), &bad)?,
-                pattern: a.id,
-                suite: a.suite.map(Suite::from),
-                max_change_pct: pct,
-                reason: a.reason,
-                expires,
-            });
+            t.acknowledged.push(ack_from(i, a, &bad)?);
         }
         Ok(t)
     }
@@ -457,6 +309,198 @@ impl Thresholds {
             .map_err(|e| Error::invalid(path, "", format!("is not UTF-8: {e}"), HINT))?;
         Self::parse(&text, path)
     }
+}
+
+/// The TOML of `thresholds.toml` as written; a syntax error, an unknown key or a wrong type names the key
+/// and line.
+fn deserialize(text: &str, path: &Path) -> Result<RawFile> {
+    let line_of = |e: &toml::de::Error| {
+        e.span()
+            .filter(|s| s.start > 0)
+            .map(|s| {
+                format!(
+                    "line {}",
+                    text[..s.start.min(text.len())].lines().count().max(1)
+                )
+            })
+            .unwrap_or_default()
+    };
+    let de = toml::Deserializer::parse(text)
+        .map_err(|e| Error::invalid(path, line_of(&e), e.message().replace('\n', " "), HINT))?;
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let key = e.path().to_string();
+        let inner = e.into_inner();
+        let at = line_of(&inner);
+        let key = match (key.as_str(), at.is_empty()) {
+            (".", _) => at,
+            (_, true) => key,
+            _ => format!("{key} ({at})"),
+        };
+        Error::invalid(path, key, inner.message().replace('\n', " "), HINT)
+    })
+}
+
+/// `[wall_clock]`: the suite's rule and the noise rule, each value checked against its range.
+fn apply_wall_clock(
+    t: &mut Thresholds,
+    w: &RawWall,
+    bad: &dyn Fn(&str, String) -> Error,
+) -> Result<()> {
+    set_pct(
+        &mut t.wall_clock.max_regression_pct,
+        w.max_regression_pct,
+        "wall_clock.max_regression_pct",
+        bad,
+    )?;
+    t.wall_clock.gate = w.gate.unwrap_or(t.wall_clock.gate);
+    set_pct(
+        &mut t.noise.stored_max_regression_pct,
+        w.stored_max_regression_pct,
+        "wall_clock.stored_max_regression_pct",
+        bad,
+    )?;
+    if let Some(a) = w.alpha {
+        if !(a > 0.0 && a < 0.5) {
+            return Err(bad(
+                "wall_clock.alpha",
+                format!("must be in (0, 0.5), got {a}"),
+            ));
+        }
+        t.noise.alpha = a;
+    }
+    if let Some(n) = w.min_samples {
+        if n < 2 {
+            return Err(bad(
+                "wall_clock.min_samples",
+                format!("must be at least 2, got {n}"),
+            ));
+        }
+        t.noise.min_samples = n;
+    }
+    if let Some(c) = w.confidence {
+        if !(c > 0.5 && c < 1.0) {
+            return Err(bad(
+                "wall_clock.confidence",
+                format!("must be in (0.5, 1), got {c}"),
+            ));
+        }
+        t.noise.confidence = c;
+    }
+    for (value, slot, field, range) in [
+        (w.rounds, &mut t.noise.rounds, "wall_clock.rounds", 2..=100),
+        (w.pairs, &mut t.noise.pairs, "wall_clock.pairs", 1..=1000),
+        (
+            w.batch_us,
+            &mut t.noise.batch_us,
+            "wall_clock.batch_us",
+            10..=1_000_000,
+        ),
+    ] {
+        if let Some(v) = value {
+            if !range.contains(&v) {
+                let (lo, hi) = (range.start(), range.end());
+                return Err(bad(
+                    field,
+                    format!("must be between {lo} and {hi}, got {v}"),
+                ));
+            }
+            *slot = v;
+        }
+    }
+    Ok(())
+}
+
+/// `[numpy]`: the NumPy gate, its ratio and fraction checked.
+fn apply_numpy(
+    rule: &mut NumpyRule,
+    n: RawNumpy,
+    bad: &dyn Fn(&str, String) -> Error,
+) -> Result<()> {
+    if let Some(r) = n.max_ratio {
+        if !(r.is_finite() && r > 0.0) {
+            return Err(bad(
+                "numpy.max_ratio",
+                format!("must be a finite number > 0, got {r}"),
+            ));
+        }
+        rule.max_ratio = r;
+    }
+    if let Some(f) = n.min_fraction {
+        if !(0.0..=1.0).contains(&f) {
+            return Err(bad(
+                "numpy.min_fraction",
+                format!("must be in [0, 1], got {f}"),
+            ));
+        }
+        rule.min_fraction = f;
+    }
+    rule.gate = n.gate.unwrap_or(rule.gate);
+    rule.statistic = n.statistic.unwrap_or(rule.statistic);
+    if let Some(library) = n.library {
+        rule.library = library;
+    }
+    if let Some(variant) = n.variant {
+        rule.variant = variant;
+    }
+    Ok(())
+}
+
+/// The `i`-th `[[override]]`.
+fn override_from(
+    i: usize,
+    o: RawOverride,
+    bad: &dyn Fn(&str, String) -> Error,
+) -> Result<Override> {
+    let key = format!("override[{i}]");
+    let mut pct = None;
+    if let Some(p) = o.max_regression_pct {
+        let mut v = 0.0;
+        set_pct(&mut v, Some(p), &format!("{key}.max_regression_pct"), bad)?;
+        pct = Some(v);
+    }
+    Ok(Override {
+        matcher: glob(&o.id, &format!("{key}.id"), bad)?,
+        pattern: o.id,
+        suite: o.suite.map(Suite::from),
+        max_regression_pct: pct,
+        gate: o.gate,
+    })
+}
+
+/// The `i`-th `[[acknowledged]]`: a percentage, a reason and an expiry date (a date without a time).
+fn ack_from(i: usize, a: RawAck, bad: &dyn Fn(&str, String) -> Error) -> Result<Ack> {
+    let key = format!("acknowledged[{i}]");
+    let mut pct = 0.0;
+    set_pct(
+        &mut pct,
+        Some(a.max_change_pct),
+        &format!("{key}.max_change_pct"),
+        bad,
+    )?;
+    if a.reason.trim().is_empty() {
+        return Err(bad(
+            &format!("{key}.reason"),
+            "must say why the regression is accepted".into(),
+        ));
+    }
+    let expires = match (a.expires.date, a.expires.time) {
+        (Some(d), None) => Date::new(i32::from(d.year), d.month, d.day),
+        _ => None,
+    }
+    .ok_or_else(|| {
+        bad(
+            &format!("{key}.expires"),
+            format!("must be a date like 2026-12-31, got {}", a.expires),
+        )
+    })?;
+    Ok(Ack {
+        matcher: glob(&a.id, &format!("{key}.id"), bad)?,
+        pattern: a.id,
+        suite: a.suite.map(Suite::from),
+        max_change_pct: pct,
+        reason: a.reason,
+        expires,
+    })
 }
 
 fn set_pct(

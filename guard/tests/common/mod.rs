@@ -1,10 +1,12 @@
-//! A sandbox with real captured Criterion / gungraun / NumPy output, and a runner for the built binary.
+//! A sandbox with real captured Criterion / gungraun / NumPy output, a runner for the built binary, and the
+//! assertions the tests share ([`assert`]).
 #![allow(dead_code, unreachable_pub)]
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+pub mod assert;
 pub mod synth;
 
 pub const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
@@ -31,6 +33,15 @@ pub struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
+}
+
+impl Run {
+    /// Asserts the exit code, printing the whole run when it differs.
+    #[track_caller]
+    pub fn assert_code(&self, code: i32) -> &Self {
+        assert_eq!(self.code, code, "{self:?}");
+        self
+    }
 }
 
 pub struct Sandbox {
@@ -65,6 +76,13 @@ impl Sandbox {
         Self { dir }
     }
 
+    /// [`Self::new`] with the baselines recorded from its results ([`Self::update`]).
+    pub fn with_baselines(gungraun: &str) -> Self {
+        let s = Self::new(gungraun);
+        s.update();
+        s
+    }
+
     pub fn path(&self, rel: &str) -> PathBuf {
         self.dir.path().join(rel)
     }
@@ -84,6 +102,13 @@ impl Sandbox {
 
     pub fn run(&self, args: &[&str]) -> Run {
         output(&mut self.command(args))
+    }
+
+    /// `guard check --no-bench` followed by `args`.
+    pub fn check(&self, args: &[&str]) -> Run {
+        let mut all = vec!["check", "--no-bench"];
+        all.extend_from_slice(args);
+        self.run(&all)
     }
 
     /// `baseline update --no-bench`, asserting success.
