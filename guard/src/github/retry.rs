@@ -18,6 +18,10 @@
 //! - it retries either no bare 403 or every bare 403 (`retry_on_forbidden`), where guard tells a
 //!   secondary rate limit from a missing permission by GitHub's message;
 //! - it retries inside the service, so the caller cannot say "retrying in …" or "gave up after N tries".
+//!
+//! A `tower::retry::Policy` of guard's own inside octocrab's stack would still be these decisions, written
+//! by hand, and it decides before the body is read: a body that stalls after the headers could not be
+//! retried.
 
 use std::time::Duration;
 
