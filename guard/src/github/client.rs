@@ -1,19 +1,30 @@
 //! [`Api`] over octocrab (rustls with the ring provider) on a current-thread tokio runtime that exists only
 //! inside this client. Every request has a deadline; transient failures are retried per [`RetryPolicy`].
 //!
-//! octocrab supplies the HTTP stack, authentication and base-URL handling; the routes are written here
-//! because its `issues().update_comment` sends `POST` (octocrab 0.54.9, `src/api/issues.rs`) while GitHub
-//! documents `PATCH /repos/{owner}/{repo}/issues/comments/{id}`, and because retries need the status and
-//! the rate-limit headers that its typed methods drop.
+//! octocrab does the HTTP: authentication, the base URL, its typed `get` / `post` / `patch` calls (the
+//! answer deserialized into guard's types), its [`octocrab::Page`] (the next page from the `Link` header)
+//! and its [`GitHubError`] (the status, GitHub's message and the headers of a failed answer, which
+//! [`super::retry`] decides on). Written here, and why:
+//! - **The routes.** octocrab's endpoint methods (`pulls().get`, `issues().list_comments`,
+//!   `create_comment`, `update_comment`) return its full models, which require fields guard never reads
+//!   (`node_id`, `url`, `created_at`, a non-null `user`, …), so a lean or partial answer fails to parse; and
+//!   its `update_comment` sends `POST` (octocrab 0.54.9, `src/api/issues.rs`) where GitHub documents
+//!   `PATCH /repos/{owner}/{repo}/issues/comments/{id}`. The generic calls with guard's own types do the job.
+//! - **Paging one page at a time.** octocrab's `all_pages` reads every page with no bound, no retry per
+//!   page and no early stop; [`super::sticky`] stops at the guard's comment and bounds the pages, so each
+//!   page is one [`Api::comments_page`] call (through octocrab's `Page`).
+//! - **Retries and the deadline**: see [`super::retry`] for why octocrab's `RetryConfig` does not fit; its
+//!   `timeout` feature bounds connecting, reading and writing separately, not the whole exchange, so the
+//!   whole request runs under one `tokio::time::timeout`.
 
 use std::fmt;
+use std::future::Future;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use serde::de::DeserializeOwned;
+use octocrab::GitHubError;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::link;
 use super::retry::{decide, Answer, Decision};
 use super::{Api, Comment, Error, ErrorKind, Page, PullRequest, Repo, Result, RetryPolicy, Token};
 
@@ -43,13 +54,6 @@ impl fmt::Debug for Client {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Method {
-    Get,
-    Post,
-    Patch,
-}
-
 /// What an operation is about, for messages.
 #[derive(Debug, Clone, Copy)]
 enum Op<'a> {
@@ -70,18 +74,30 @@ impl fmt::Display for Op<'_> {
     }
 }
 
-/// A successful answer: the body and the next page's URL.
-struct Reply {
-    next: Option<String>,
-    body: String,
-}
-
-/// An attempt that got no HTTP answer.
+/// An attempt that failed.
 enum Failure {
+    /// GitHub answered with an error status.
+    Answer(Answer),
+    /// A successful answer guard cannot read (its JSON, or its `Link` header).
+    Unreadable(String),
     /// Connection or protocol failure.
     Transport(String),
     /// No complete answer within the deadline.
     Timeout,
+}
+
+impl From<octocrab::Error> for Failure {
+    fn from(e: octocrab::Error) -> Self {
+        match e {
+            octocrab::Error::GitHub { source, .. } => Self::Answer(answer(&source)),
+            octocrab::Error::Json { source, .. } => Self::Unreadable(source.inner().to_string()),
+            octocrab::Error::Serde { source, .. } => Self::Unreadable(source.to_string()),
+            // A page that is neither a list nor a known wrapper object, or a `Link` header that is no URL.
+            octocrab::Error::Other { source, .. } => Self::Unreadable(chain(&*source)),
+            octocrab::Error::Uri { source, .. } => Self::Unreadable(chain(&source)),
+            e => Self::Transport(chain(&e)),
+        }
+    }
 }
 
 /// Checks `--api-url`: `http(s)://host[:port][/path]`, without credentials, query or fragment. Returns the
@@ -153,16 +169,32 @@ fn now_unix() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// GitHub's `message` field of an error body, if any.
-fn github_message(body: &str) -> String {
-    #[derive(Deserialize)]
-    struct Message {
-        #[serde(default)]
-        message: String,
+/// The parts of GitHub's error answer that the retry decision and the message use.
+fn answer(e: &GitHubError) -> Answer {
+    let headers = e.headers.as_ref();
+    let header = |name| headers.and_then(|h| header_u64(h, name));
+    let content_type = headers
+        .and_then(|h| h.get(http::header::CONTENT_TYPE))
+        .and_then(|v| v.to_str().ok());
+    Answer {
+        status: e.status_code.as_u16(),
+        retry_after: header("retry-after"),
+        remaining: header("x-ratelimit-remaining"),
+        reset: header("x-ratelimit-reset"),
+        message: github_message(content_type, &e.message),
     }
-    serde_json::from_str::<Message>(body)
-        .map(|m| m.message)
-        .unwrap_or_default()
+}
+
+/// GitHub's `message` field of a JSON error body, or nothing: octocrab's message stands in with the raw
+/// body when that is not JSON with a `message` (an HTML error page, `{}`), or with the status's reason
+/// phrase when the body is empty; neither says more than the status, so neither is quoted.
+fn github_message(content_type: Option<&str>, message: &str) -> String {
+    let json = content_type.is_some_and(|t| t.contains("json"));
+    if json && !message.starts_with(['{', '[']) {
+        message.to_string()
+    } else {
+        String::new()
+    }
 }
 
 /// The message for a final failure of `op`.
@@ -284,77 +316,46 @@ impl Client {
         &self.policy
     }
 
-    /// One request, no retries, bounded by the request timeout: the answer's status and headers, and its
-    /// body and next-page link.
-    async fn once(
-        &self,
-        method: Method,
-        url: &str,
-        body: Option<&serde_json::Value>,
-    ) -> std::result::Result<(Answer, Reply), Failure> {
-        let exchange = async {
-            let response = match method {
-                Method::Get => self.crab._get(url).await,
-                Method::Post => self.crab._post(url, body).await,
-                Method::Patch => self.crab._patch(url, body).await,
-            }
-            .map_err(|e| Failure::Transport(chain(&e)))?;
-            let status = response.status().as_u16();
-            let headers = response.headers().clone();
-            let text = self
-                .crab
-                .body_to_string(response)
-                .await
-                .map_err(|e| Failure::Transport(chain(&e)))?;
-            let ok = (200..300).contains(&status);
-            let answer = Answer {
-                status,
-                retry_after: header_u64(&headers, "retry-after"),
-                remaining: header_u64(&headers, "x-ratelimit-remaining"),
-                reset: header_u64(&headers, "x-ratelimit-reset"),
-                message: if ok {
-                    String::new()
-                } else {
-                    github_message(&text)
-                },
-            };
-            let next = headers
-                .get(http::header::LINK)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| link::find(v, "next"));
-            Ok((answer, Reply { next, body: text }))
-        };
-        tokio::time::timeout(self.policy.request_timeout, exchange)
-            .await
-            .unwrap_or(Err(Failure::Timeout))
-    }
-
-    /// A request with retries: rate limits always (the request was refused, so repeating it is safe);
-    /// server, network and timeout failures only for idempotent methods (a `POST` that timed out may have
-    /// created its comment; the sticky logic re-checks before creating again).
-    fn request(
-        &self,
-        op: Op<'_>,
-        method: Method,
-        url: &str,
-        body: Option<&serde_json::Value>,
-    ) -> Result<Reply> {
-        let idempotent = matches!(method, Method::Get | Method::Patch);
+    /// One call with retries: rate limits always (the request was refused, so repeating it is safe);
+    /// server, network and timeout failures only when `idempotent` (a `POST` that timed out may have
+    /// created its comment; the sticky logic re-checks before creating again). Each try is bounded by the
+    /// request timeout.
+    fn request<T, F>(&self, op: Op<'_>, idempotent: bool, call: impl Fn() -> F) -> Result<T>
+    where
+        F: Future<Output = octocrab::Result<T>>,
+    {
         self.runtime.block_on(async {
             let mut retry = 0;
             loop {
                 retry += 1;
-                let (kind, wait, error) = match self.once(method, url, body).await {
-                    Ok((answer, reply)) => match decide(&answer, retry, &self.policy, now_unix()) {
-                        Decision::Done => return Ok(reply),
-                        Decision::Fail(kind) => {
-                            return Err(describe(op, kind, &answer, &self.base))
+                let attempt = tokio::time::timeout(self.policy.request_timeout, call());
+                let failure = match attempt.await {
+                    Ok(Ok(value)) => return Ok(value),
+                    Ok(Err(e)) => Failure::from(e),
+                    Err(_) => Failure::Timeout,
+                };
+                let (kind, wait, error) = match failure {
+                    Failure::Answer(answer) => {
+                        match decide(&answer, retry, &self.policy, now_unix()) {
+                            Decision::Retry(kind, wait) => {
+                                (kind, wait, describe(op, kind, &answer, &self.base))
+                            }
+                            Decision::Fail(kind) => {
+                                return Err(describe(op, kind, &answer, &self.base))
+                            }
+                            // octocrab reports only answers that are not 2xx as errors.
+                            Decision::Done => {
+                                return Err(describe(op, ErrorKind::Protocol, &answer, &self.base))
+                            }
                         }
-                        Decision::Retry(kind, wait) => {
-                            (kind, wait, describe(op, kind, &answer, &self.base))
-                        }
-                    },
-                    Err(Failure::Transport(why)) => (
+                    }
+                    Failure::Unreadable(why) => {
+                        return Err(Error::new(
+                            ErrorKind::Protocol,
+                            format!("{op}: unexpected JSON from GitHub: {}", quote(&why)),
+                        ))
+                    }
+                    Failure::Transport(why) => (
                         ErrorKind::Network,
                         self.policy.backoff(retry),
                         Error::new(
@@ -365,7 +366,7 @@ impl Client {
                             ),
                         ),
                     ),
-                    Err(Failure::Timeout) => (
+                    Failure::Timeout => (
                         ErrorKind::Timeout,
                         self.policy.backoff(retry),
                         Error::new(
@@ -397,22 +398,6 @@ impl Client {
             }
         })
     }
-
-    fn parse<T: DeserializeOwned>(op: Op<'_>, body: &str) -> Result<T> {
-        serde_json::from_str(body).map_err(|e| {
-            Error::new(
-                ErrorKind::Protocol,
-                format!(
-                    "{op}: unexpected JSON from GitHub: {}",
-                    quote(&e.to_string())
-                ),
-            )
-        })
-    }
-
-    fn url(&self, route: &str) -> String {
-        format!("{}{route}", self.base)
-    }
 }
 
 /// The parts of a pull request the guard reads.
@@ -430,14 +415,10 @@ struct HeadJson {
 
 impl Api for Client {
     fn pull_request(&self, repo: &Repo, number: u64) -> Result<PullRequest> {
-        let op = Op::ReadPull(repo, number);
-        let reply = self.request(
-            op,
-            Method::Get,
-            &self.url(&format!("/repos/{repo}/pulls/{number}")),
-            None,
-        )?;
-        let pull: PullJson = Self::parse(op, &reply.body)?;
+        let route = format!("/repos/{repo}/pulls/{number}");
+        let pull: PullJson = self.request(Op::ReadPull(repo, number), true, || {
+            self.crab.get(&route, None::<&()>)
+        })?;
         Ok(PullRequest {
             number: pull.number,
             state: pull.state,
@@ -447,12 +428,13 @@ impl Api for Client {
 
     fn comments_page(&self, repo: &Repo, number: u64, next: Option<&str>) -> Result<Page> {
         let op = Op::ListComments(repo, number);
-        let url = match next {
-            None => self.url(&format!(
-                "/repos/{repo}/issues/{number}/comments?per_page={PER_PAGE}"
-            )),
+        let (route, query) = match next {
+            None => (
+                format!("/repos/{repo}/issues/{number}/comments"),
+                Some([("per_page", PER_PAGE)]),
+            ),
             // The token goes only to the API's own host: a link elsewhere is refused.
-            Some(next) if next.starts_with(&self.origin) => next.to_string(),
+            Some(next) if next.starts_with(&self.origin) => (next.to_string(), None),
             Some(next) => {
                 return Err(Error::new(
                     ErrorKind::Protocol,
@@ -463,33 +445,28 @@ impl Api for Client {
                 ))
             }
         };
-        let reply = self.request(op, Method::Get, &url, None)?;
+        let page: octocrab::Page<Comment> =
+            self.request(op, true, || self.crab.get(&route, query.as_ref()))?;
         Ok(Page {
-            comments: Self::parse(op, &reply.body)?,
-            next: reply.next,
+            next: page.next.map(|uri| uri.to_string()),
+            comments: page.items,
         })
     }
 
     fn create_comment(&self, repo: &Repo, number: u64, body: &str) -> Result<Comment> {
-        let op = Op::Create(repo, number);
-        let reply = self.request(
-            op,
-            Method::Post,
-            &self.url(&format!("/repos/{repo}/issues/{number}/comments")),
-            Some(&json!({ "body": body })),
-        )?;
-        Self::parse(op, &reply.body)
+        let route = format!("/repos/{repo}/issues/{number}/comments");
+        let body = json!({ "body": body });
+        self.request(Op::Create(repo, number), false, || {
+            self.crab.post(&route, Some(&body))
+        })
     }
 
     fn update_comment(&self, repo: &Repo, id: u64, body: &str) -> Result<Comment> {
-        let op = Op::Update(repo, id);
-        let reply = self.request(
-            op,
-            Method::Patch,
-            &self.url(&format!("/repos/{repo}/issues/comments/{id}")),
-            Some(&json!({ "body": body })),
-        )?;
-        Self::parse(op, &reply.body)
+        let route = format!("/repos/{repo}/issues/comments/{id}");
+        let body = json!({ "body": body });
+        self.request(Op::Update(repo, id), true, || {
+            self.crab.patch(&route, Some(&body))
+        })
     }
 
     fn pause(&self, attempt: u32) {
@@ -541,11 +518,11 @@ mod tests {
             quote(&"x".repeat(300)).chars().count(),
             MAX_MESSAGE_CHARS + 1
         );
-        assert_eq!(
-            github_message(r#"{"message":"Bad credentials"}"#),
-            "Bad credentials"
-        );
-        assert_eq!(github_message("<html>"), "");
+        let json = Some("application/json; charset=utf-8");
+        assert_eq!(github_message(json, "Bad credentials"), "Bad credentials");
+        assert_eq!(github_message(Some("text/html"), "<html>"), "");
+        assert_eq!(github_message(None, "Bad Gateway"), "");
+        assert_eq!(github_message(json, r#"{"errors":[]}"#), "");
         let repo = Repo::parse("o/r").unwrap();
         let answer = Answer {
             status: 403,

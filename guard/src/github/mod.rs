@@ -10,7 +10,6 @@
 pub mod body;
 mod client;
 mod error;
-mod link;
 mod retry;
 pub mod sticky;
 

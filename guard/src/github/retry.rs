@@ -5,6 +5,23 @@
 //! "rate limit" message) wait `retry-after` seconds, else until `x-ratelimit-reset`, else at least a minute;
 //! 5xx answers are transient. Everything is bounded by [`RetryPolicy`]: a wait longer than `max_delay`
 //! is not waited for, it fails at once with a message saying when to try again.
+//!
+//! Why not octocrab's own retry (feature `retry`, `RetryConfig`; read in octocrab 0.54.9,
+//! `src/service/middleware/retry.rs`): its `HandleRateLimits` honours `retry-after` and
+//! `x-ratelimit-reset`, but
+//! - it repeats every request, `POST` included, after a 5xx or a transport error, so a create whose answer
+//!   was lost would be posted twice (guard repeats a `POST` only when GitHub refused it for a rate limit,
+//!   and otherwise lets [`super::sticky`] look for the comment again);
+//! - it retries 5xx and transport errors at once, without backoff;
+//! - it sleeps as long as the headers ask, without a bound (until `x-ratelimit-reset`, up to an hour),
+//!   where guard gives up at once beyond `max_delay` and says to re-run the job later;
+//! - it retries either no bare 403 or every bare 403 (`retry_on_forbidden`), where guard tells a
+//!   secondary rate limit from a missing permission by GitHub's message;
+//! - it retries inside the service, so the caller cannot say "retrying in …" or "gave up after N tries".
+//!
+//! A `tower::retry::Policy` of guard's own inside octocrab's stack would still be these decisions, written
+//! by hand, and it decides before the body is read: a body that stalls after the headers could not be
+//! retried.
 
 use std::time::Duration;
 
