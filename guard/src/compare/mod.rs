@@ -3,15 +3,16 @@
 
 pub mod numpy;
 pub mod paired;
+pub mod verdict;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::baseline::{IrStats, WallStats};
 use crate::date::Date;
-use crate::report::{Entry, OtherMetric, Status};
 use crate::stats::{self, change_pct};
 use crate::suite::{IrResult, Metric, Suite, WallResult};
 use crate::thresholds::{Rule, Thresholds};
+use verdict::{Entry, OtherMetric, Status};
 
 /// The instruction suite's gated metric, the key of its values in results and baselines.
 const IR: &str = Metric::Ir.name();

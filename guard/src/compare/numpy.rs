@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::report::{GateState, NumpyCell, NumpyGate};
+use super::verdict::{GateState, NumpyCell, NumpyGate};
 use crate::suite::numpy::{NumpyResults, COMMAND};
 use crate::suite::{BenchId, WallResult};
 use crate::thresholds::{NumpyRule, Statistic};

@@ -21,8 +21,8 @@ use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use super::{entry, judge};
+use crate::compare::verdict::{Entry, Status};
 use crate::date::Date;
-use crate::report::{Entry, Status};
 use crate::suite::{Metric, Suite};
 use crate::thresholds::Thresholds;
 
