@@ -16,9 +16,28 @@ fn ir(v: f64) -> IrStats {
     [("Ir".to_string(), v)].into()
 }
 
+/// `merge` of instruction counts with the test fingerprint, every ratio 1.
+fn merge_ir(
+    old: Option<BaselineFile<IrStats>>,
+    new: BTreeMap<String, IrStats>,
+    fingerprint: Fingerprint,
+    updated: &str,
+    prune: bool,
+) -> (BaselineFile<IrStats>, Changes) {
+    merge(
+        old,
+        new,
+        fingerprint,
+        Suite::Instructions,
+        updated.into(),
+        prune,
+        &|_| 1.0,
+    )
+}
+
 #[test]
 fn round_trip_is_one_line_per_benchmark() {
-    let (file, _) = merge(
+    let (file, _) = merge_ir(
         None,
         [
             ("b/x/1".to_string(), ir(10.0)),
@@ -26,10 +45,8 @@ fn round_trip_is_one_line_per_benchmark() {
         ]
         .into(),
         fp(),
-        Suite::Instructions,
-        "2026-01-01".into(),
+        "2026-01-01",
         false,
-        &|_| 1.0,
     );
     let text = file.to_json().unwrap();
     assert!(
@@ -51,7 +68,7 @@ fn round_trip_is_one_line_per_benchmark() {
 
 #[test]
 fn merge_keeps_prunes_and_reports() {
-    let old = merge(
+    let old = merge_ir(
         None,
         [
             ("keep".to_string(), ir(10.0)),
@@ -60,10 +77,8 @@ fn merge_keeps_prunes_and_reports() {
         ]
         .into(),
         fp(),
-        Suite::Instructions,
-        "d".into(),
+        "d",
         false,
-        &|_| 1.0,
     )
     .0;
     let new: BTreeMap<String, IrStats> = [
@@ -72,43 +87,19 @@ fn merge_keeps_prunes_and_reports() {
         ("added".to_string(), ir(1.0)),
     ]
     .into();
-    let (file, c) = merge(
-        Some(old.clone()),
-        new.clone(),
-        fp(),
-        Suite::Instructions,
-        "d".into(),
-        false,
-        &|_| 1.0,
-    );
+    let (file, c) = merge_ir(Some(old.clone()), new.clone(), fp(), "d", false);
     assert_eq!(c.added, vec!["added"]);
     assert_eq!(c.kept, 1);
     assert_eq!(c.unchanged, 1);
     assert_eq!(c.changed.len(), 1);
     assert_eq!(c.changed[0].0, "moved");
     assert!(file.benchmarks.contains_key("keep"));
-    let (file, c) = merge(
-        Some(old.clone()),
-        new.clone(),
-        fp(),
-        Suite::Instructions,
-        "d".into(),
-        true,
-        &|_| 1.0,
-    );
+    let (file, c) = merge_ir(Some(old.clone()), new.clone(), fp(), "d", true);
     assert_eq!(c.removed, vec!["keep"]);
     assert!(!file.benchmarks.contains_key("keep"));
     let mut other = fp();
     other.rustc = "1.96.0".into();
-    let (file, c) = merge(
-        Some(old),
-        new,
-        other,
-        Suite::Instructions,
-        "d".into(),
-        false,
-        &|_| 1.0,
-    );
+    let (file, c) = merge_ir(Some(old), new, other, "d", false);
     assert_eq!(c.environment, vec!["rustc: 1.95.0 → 1.96.0"]);
     assert!(
         !file.benchmarks.contains_key("keep"),
@@ -141,14 +132,12 @@ fn samples_are_rounded_to_six_digits() {
 
 #[test]
 fn a_shard_file_records_its_shard_and_is_no_whole_baseline() {
-    let (mut file, _) = merge(
+    let (mut file, _) = merge_ir(
         None,
         [("a/b/1".to_string(), ir(10.0))].into(),
         fp(),
-        Suite::Instructions,
-        "d".into(),
+        "d",
         false,
-        &|_| 1.0,
     );
     assert!(
         !file.to_json().unwrap().contains("shard"),

@@ -203,6 +203,15 @@ mod tests {
         format!("{MARKER}\nreport {n}")
     }
 
+    /// Pull request 7 of `repo`, comments by `author` (any when `None`).
+    fn pr7<'a>(repo: &'a Repo, author: Option<&'a str>) -> Target<'a> {
+        Target {
+            repo,
+            pr: 7,
+            author,
+        }
+    }
+
     #[test]
     fn creates_once_then_updates() {
         let fake = Fake {
@@ -210,11 +219,7 @@ mod tests {
             ..Fake::default()
         };
         let r = repo();
-        let t = Target {
-            repo: &r,
-            pr: 7,
-            author: None,
-        };
+        let t = pr7(&r, None);
         fake.comments
             .borrow_mut()
             .push(comment(1, "LGTM", "alice", "User"));
@@ -250,11 +255,7 @@ mod tests {
             .borrow_mut()
             .push(comment(42, &body(0), "github-actions[bot]", "Bot"));
         let r = repo();
-        let t = Target {
-            repo: &r,
-            pr: 7,
-            author: None,
-        };
+        let t = pr7(&r, None);
         let posted = upsert(&fake, &t, &body(1), 3).unwrap();
         assert_eq!(posted, Posted::Updated(fake.comments.borrow()[5].clone()));
         assert_eq!(
@@ -277,11 +278,7 @@ mod tests {
             .borrow_mut()
             .push(comment(2, &body(0), "github-actions[bot]", "Bot"));
         let r = repo();
-        let any = Target {
-            repo: &r,
-            pr: 7,
-            author: None,
-        };
+        let any = pr7(&r, None);
         assert_eq!(find(&fake, &any).unwrap().unwrap().id, 2);
         fake.comments.borrow_mut().remove(1);
         assert_eq!(find(&fake, &any).unwrap().unwrap().id, 1);
@@ -303,11 +300,7 @@ mod tests {
             ..Fake::default()
         };
         let r = repo();
-        let t = Target {
-            repo: &r,
-            pr: 7,
-            author: None,
-        };
+        let t = pr7(&r, None);
         let posted = upsert(&fake, &t, &body(1), 3).unwrap();
         assert!(matches!(posted, Posted::Updated(_)), "{posted:?}");
         assert_eq!(fake.comments.borrow().len(), 1);
@@ -326,11 +319,7 @@ mod tests {
         };
         // Every create "fails" but stores the comment; later rounds update it instead.
         let r = repo();
-        let t = Target {
-            repo: &r,
-            pr: 7,
-            author: Some("someone-else"),
-        };
+        let t = pr7(&r, Some("someone-else"));
         let e = upsert(&fake, &t, &body(1), 2).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Timeout);
         assert_eq!(

@@ -120,6 +120,17 @@ fn keys(series: &[Series], line: bool) -> Vec<Key<'_>> {
         .collect()
 }
 
+/// A white chart with its [`header`]; returns the area below the header, where the plot goes.
+fn framed<'a>(
+    root: &DrawingArea<SVGBackend<'a>, Shift>,
+    title: &str,
+    keys: &[Key],
+) -> Result<DrawingArea<SVGBackend<'a>, Shift>, String> {
+    root.fill(&WHITE).map_err(err)?;
+    let top = header(root, title, keys)?;
+    Ok(root.split_vertically(top).1)
+}
+
 /// Draws the title and, under it, the legend in rows across the chart's width (outside the plotting area).
 /// Returns the height they take.
 fn header(root: &DrawingArea<SVGBackend, Shift>, title: &str, keys: &[Key]) -> Result<u32, String> {
@@ -192,9 +203,7 @@ pub fn bars(
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        let top = header(&root, title, &keys)?;
-        let (_, body) = root.split_vertically(top);
+        let body = framed(&root, title, &keys)?;
         // Category i is centred on x = i; asking for n labels puts the ticks on the integers.
         let mut chart = ChartBuilder::on(&body)
             .margin(8)
@@ -308,9 +317,7 @@ pub fn lines(
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        let top = header(&root, title, &keys)?;
-        let (_, body) = root.split_vertically(top);
+        let body = framed(&root, title, &keys)?;
         let mut chart = ChartBuilder::on(&body)
             .margin(8)
             .margin_right(24)

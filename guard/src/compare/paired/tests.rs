@@ -112,29 +112,29 @@ fn bursts_that_hit_both_sides_of_a_round_raise_no_alarm() {
     assert_eq!(alarms, 0);
 }
 
-#[test]
-fn a_drift_within_a_round_cancels_between_the_neighbours() {
-    // Everything gets 1 % slower per batch; the head is exactly 5 % slower than the base at the same moment.
+/// 21 alternating batches, everything 1 % slower per batch, the head exactly 5 % slower than the base at the same
+/// moment; the base runs first unless `head_first`.
+fn drifting(head_first: bool) -> Round {
     let mut round = Round::default();
     for slot in 0..21 {
         let drift = 1.01f64.powi(slot);
-        if slot % 2 == 0 {
+        let base_turn = (slot % 2 == 0) ^ head_first;
+        if base_turn {
             round.base_ns.push(100.0 * drift);
         } else {
             round.head_ns.push(105.0 * drift);
         }
     }
+    round
+}
+
+#[test]
+fn a_drift_within_a_round_cancels_between_the_neighbours() {
+    // Everything gets 1 % slower per batch; the head is exactly 5 % slower than the base at the same moment.
+    let round = drifting(false);
     assert!((round.log_ratio().unwrap() - 1.05f64.ln()).abs() < 1e-12);
     // The head starts: the mean of its neighbours is compared with the base batch between them.
-    let mut swapped = Round::default();
-    for slot in 0..21 {
-        let drift = 1.01f64.powi(slot);
-        if slot % 2 == 0 {
-            swapped.head_ns.push(105.0 * drift);
-        } else {
-            swapped.base_ns.push(100.0 * drift);
-        }
-    }
+    let swapped = drifting(true);
     assert!(
         (swapped.log_ratio().unwrap() - 1.05f64.ln()).abs() < 1e-12,
         "{swapped:?}"
