@@ -17,8 +17,8 @@ n=0
 run() { n=$((n+1)); local name=$1; shift; (cd "$S" && "$BIN" "$@" > "$OUT/$name.out" 2> "$OUT/$name.err"; echo "exit $?" >> "$OUT/$name.out"); }
 sandbox() {
   S=${TMPDIR:-/tmp}/guard-render-sandbox; rm -rf "$S"; mkdir -p "$S/target" "$S/baselines"
-  cp -r $F/criterion "$S/target/criterion"; cp -r "$F/$1" "$S/target/gungraun"
-  cp $F/numpy.json "$S/baselines/"; cp "$ROOT/thresholds.toml" "$S/"
+  cp -r "$F/criterion" "$S/target/criterion"; cp -r "$F/$1" "$S/target/gungraun"
+  cp "$F/numpy.json" "$S/baselines/"; cp "$ROOT/thresholds.toml" "$S/"
 }
 for g in gungraun-identical gungraun-regressed gungraun-newcase; do
   sandbox gungraun-identical
