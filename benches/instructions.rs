@@ -19,13 +19,13 @@ use lanes::{Backend, Kernels};
 
 mod common;
 
-use common::ops::{for_each_op, Bufs, Checked};
+use common::ops::{for_each_op, AlignedBufs, Checked};
 use common::profile::{Plan, Suite};
 
 /// One benchmark case: the kernel handle and the buffers, built by `setup` (not counted).
 pub struct Case {
     k: Kernels,
-    x: Bufs,
+    x: AlignedBufs,
 }
 
 /// Builds the case of `op` on `backend` at size `n`; runs under valgrind, before the counted function.
@@ -35,7 +35,7 @@ fn make_case(op: &str, arity: u64, backend: Backend, n: usize) -> Case {
     });
     Case {
         k,
-        x: Bufs::new(op, arity, n),
+        x: AlignedBufs::aligned(op, arity, n),
     }
 }
 

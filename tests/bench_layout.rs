@@ -1,12 +1,17 @@
 //! The benchmarks' buffer placement (`benches/common/layout.rs`, `LANES_BENCH_LAYOUT_SEED`): offsets are whole
-//! cache lines within one page, differ between seeds and between buffers, and never change the values.
+//! cache lines within one page, differ between seeds and between buffers, and never change the values. The
+//! instruction suite's buffers (`Aligned`) sit at one fixed offset from a 64-byte boundary, whatever the allocator
+//! returned.
 
-#[path = "../benches/common/layout.rs"]
-mod layout;
+// Only the placement parts are used here (the op table's macro is not).
+#[allow(unused_macros, unused_imports)]
+#[path = "../benches/common/mod.rs"]
+mod common;
 
 use std::collections::BTreeSet;
 
-use layout::{fixed_address, offset, Placed};
+use common::layout::{fixed_address, offset, Placed};
+use common::ops::{Aligned, AlignedBufs};
 
 #[test]
 fn no_seed_means_no_offset() {
@@ -80,4 +85,34 @@ fn a_seed_fixes_the_place_within_the_page() {
     let v = vec![2.0f32; 10];
     let ptr = v.as_ptr();
     assert_eq!(Placed::at(v, None, 0).as_ptr(), ptr);
+}
+
+#[test]
+fn aligned_buffers_sit_at_the_fixed_offset_with_their_values() {
+    // Allocations of many sizes, interleaved with odd-sized ones that move the allocator's next address.
+    let mut keep = Vec::new();
+    for len in (0..=70).chain([1000, 4099, 100_000]) {
+        keep.push(vec![0u8; 1 + len % 7]);
+        let values: Vec<f32> = (0..len).map(|i| i as f32 * 0.5 - 3.0).collect();
+        let mut a = Aligned::new(&values);
+        assert_eq!(&a[..], &values[..], "len {len}");
+        if len > 0 {
+            assert_eq!(a.as_ptr() as usize % 64, Aligned::OFFSET, "len {len}");
+        }
+        a[..].fill(1.0);
+        assert!(a.iter().all(|&v| v == 1.0));
+    }
+}
+
+#[test]
+fn aligned_bufs_hold_the_generated_inputs() {
+    let plain = common::ops::Bufs::new("lerp", 2, 1000);
+    let aligned = AlignedBufs::aligned("lerp", 2, 1000);
+    assert_eq!(&aligned.a[..], &plain.a[..]);
+    assert_eq!(&aligned.b[..], &plain.b[..]);
+    assert!(aligned.c.is_empty());
+    assert_eq!(aligned.out.len(), 1000);
+    for buf in [&aligned.a, &aligned.b, &aligned.out] {
+        assert_eq!(buf.as_ptr() as usize % 64, Aligned::OFFSET);
+    }
 }

@@ -8,9 +8,10 @@ use super::layout::{self, Placed};
 /// The buffers of one benchmark case, filled from [`gen::input`] before anything is timed.
 ///
 /// Inputs an op does not read stay empty; `out` (length `n`) is allocated for every op so element-wise ops and
-/// softmax can use the out-parameter form (NumPy's `out=`). The instruction suite uses plain vectors
-/// ([`Bufs::new`]); the wall-clock suite places every buffer by a layout seed ([`PlacedBufs`]). The two are
-/// different types so that the instruction suite's harness (and so its counts) does not change with placement.
+/// softmax can use the out-parameter form (NumPy's `out=`). The instruction suite puts every buffer 16 bytes past
+/// a 64-byte boundary in ordinary heap memory ([`AlignedBufs`]); the wall-clock suite places every buffer by a
+/// layout seed ([`PlacedBufs`]). The two are different types so that the instruction suite's harness (and so its
+/// counts) does not change with placement.
 pub struct Bufs<B = Vec<f32>> {
     /// Input 0 (`a`).
     pub a: B,
@@ -24,6 +25,81 @@ pub struct Bufs<B = Vec<f32>> {
 
 /// The wall-clock suite's buffers: each where `LANES_BENCH_LAYOUT_SEED` puts it ([`layout`]).
 pub type PlacedBufs = Bufs<Placed<f32>>;
+
+/// The instruction suite's buffers, each at [`Aligned::OFFSET`] bytes past a 64-byte boundary.
+pub type AlignedBufs = Bufs<Aligned>;
+
+/// Values in ordinary heap memory at a fixed offset from a 64-byte boundary, whatever address the allocator
+/// returned.
+///
+/// Element-wise kernels run a partial first vector when the output is not vector-aligned, so their instruction
+/// counts depend on the output's address modulo 32 (AVX2). A plain `Vec`'s address modulo 32 depends on the
+/// process's earlier allocations, which differ with the environment and the working directory: the same code gave
+/// add/avx2/1000 658 Ir in one checkout and 693 in another (`guard check` against its base's worktree, AMD Zen 4,
+/// 2026-12-07). 16 bytes past a boundary is where a large `Vec` lands (`mmap`'s page start plus the allocator's
+/// header), so the counts at every size include that first partial vector, as real calls on such buffers do.
+pub struct Aligned {
+    /// The values and [`Aligned::SLACK`] spare ones: `SLACK - start` after them, `start` before.
+    buf: Box<[f32]>,
+    /// Index of the first value in `buf`.
+    start: usize,
+}
+
+impl Aligned {
+    /// Bytes past a 64-byte boundary where the values start.
+    pub const OFFSET: usize = 16;
+    /// Spare values in every buffer: room to move the start to any 4-byte position within 64 bytes.
+    const SLACK: usize = 64 / std::mem::size_of::<f32>();
+
+    /// `values` copied to [`Aligned::OFFSET`] bytes past a 64-byte boundary.
+    #[must_use]
+    pub fn new(values: &[f32]) -> Aligned {
+        let len = values.len();
+        let mut buf = vec![0.0f32; len + Self::SLACK].into_boxed_slice();
+        let misaligned = buf.as_ptr() as usize % 64;
+        let start = (Self::OFFSET + 64 - misaligned) % 64 / std::mem::size_of::<f32>();
+        buf[start..start + len].copy_from_slice(values);
+        Aligned { buf, start }
+    }
+}
+
+// The same three words as a `Vec` (the counted function moves its case in and out, so a bigger case would cost
+// a `memcpy` there) and no bounds check when a kernel is handed a buffer: the counts differ from plain vectors only
+// where the kernels' own work does.
+impl std::ops::Deref for Aligned {
+    type Target = [f32];
+    fn deref(&self) -> &[f32] {
+        // SAFETY: `start <= SLACK` and `buf` holds `len + SLACK` values, so `start..start + len` is inside it.
+        unsafe {
+            std::slice::from_raw_parts(
+                self.buf.as_ptr().add(self.start),
+                self.buf.len() - Self::SLACK,
+            )
+        }
+    }
+}
+
+impl std::ops::DerefMut for Aligned {
+    fn deref_mut(&mut self) -> &mut [f32] {
+        let len = self.buf.len() - Self::SLACK;
+        // SAFETY: as in `deref`; `&mut self` makes this the only reference to those values.
+        unsafe { std::slice::from_raw_parts_mut(self.buf.as_mut_ptr().add(self.start), len) }
+    }
+}
+
+impl AlignedBufs {
+    /// [`Bufs::new`]'s buffers, each at [`Aligned::OFFSET`] bytes past a 64-byte boundary.
+    #[must_use]
+    pub fn aligned(op: &str, arity: u64, n: usize) -> AlignedBufs {
+        let Bufs { a, b, c, out } = Bufs::new(op, arity, n);
+        Bufs {
+            a: Aligned::new(&a),
+            b: Aligned::new(&b),
+            c: Aligned::new(&c),
+            out: Aligned::new(&out),
+        }
+    }
+}
 
 impl Bufs {
     /// The `arity` inputs of `op` at size `n`, exactly as the Python side generates them.
