@@ -144,13 +144,26 @@ pub(crate) unsafe trait Simd: Copy {
     /// The mask as bits: bit `i` set when lane `i` is set.
     fn mask_bits(self, m: Self::M) -> u32;
 
-    /// Sum of the lanes, in f64 (order irrelevant at that precision).
+    /// Sum of the lanes, in f64, pairwise (lane `i` plus lane `i + LANES/2`, and so on down to one): four
+    /// dependent additions on AVX-512 instead of fifteen, which matters in short reductions, where this step runs
+    /// once per call (sum at 1,000 elements: one block).
     #[inline(always)]
     fn reduce_add_f64(self, v: Self::V) -> f64 {
         let mut buf = [0.0f32; MAX_LANES];
         // SAFETY: `buf` holds `MAX_LANES >= LANES` writable values.
         unsafe { self.store(buf.as_mut_ptr(), v) };
-        buf[..Self::LANES].iter().map(|&x| f64::from(x)).sum()
+        let mut wide = [0.0f64; MAX_LANES];
+        for (w, &x) in wide.iter_mut().zip(&buf[..Self::LANES]) {
+            *w = f64::from(x);
+        }
+        let mut half = Self::LANES / 2;
+        while half > 0 {
+            for i in 0..half {
+                wide[i] += wide[i + half];
+            }
+            half /= 2;
+        }
+        wide[0]
     }
 
     /// Folds the lanes with `f` (used once per call for horizontal max/min).
