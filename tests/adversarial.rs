@@ -108,6 +108,13 @@ fn run_at(
     buf[start..start + n].to_vec()
 }
 
+/// Asserts `got` equals `want` bit for bit (NaN payloads aside, as [`same`]); `what` names the case in the message.
+fn assert_bitwise_equal(got: &[f32], want: &[f32], what: impl Fn() -> String) {
+    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+        assert!(same(*g, *w), "{}: out[{i}] = {g:e}, expected {w:e}", what());
+    }
+}
+
 /// Results never depend on where the data lies: every op, every offset 0..=64 (inputs and `out` shifted
 /// together, so every alignment relative to 16/32/64-byte boundaries occurs), every edge length, compared bit for
 /// bit with offset 0 on the same backend, and no write outside `out`.
@@ -138,14 +145,9 @@ fn every_op_every_offset_every_edge_length() {
                 let want = run_at(&k, op, &shifted(0), 0, n);
                 for offset in offsets.clone() {
                     let got = run_at(&k, op, &shifted(offset), offset, n);
-                    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
-                        assert!(
-                            same(*g, *w),
-                            "{:?} {} n={n} offset={offset}: out[{i}] = {g:e}, at offset 0 {w:e}",
-                            k.backend(),
-                            op.0
-                        );
-                    }
+                    assert_bitwise_equal(&got, &want, || {
+                        format!("{:?} {} n={n} offset={offset}", k.backend(), op.0)
+                    });
                 }
             }
         }
@@ -184,24 +186,20 @@ fn tails_across_a_page_boundary() {
                 ];
                 let want = run_at(&k, op, &plain, 0, n);
                 for past in ends.clone() {
+                    let starts: Vec<usize> = boundary.iter().map(|b| b + past - n).collect();
                     for j in 0..3 {
-                        let start = boundary[j] + past - n;
-                        mem[j][start..start + n].copy_from_slice(&src[j][..n]);
+                        mem[j][starts[j]..starts[j] + n].copy_from_slice(&src[j][..n]);
                     }
-                    let at = |j: usize| {
-                        let start = boundary[j] + past - n;
-                        &mem[j][start..start + n]
-                    };
+                    let at = |j: usize| &mem[j][starts[j]..starts[j] + n];
                     let mut got = vec![SENTINEL; n];
                     (op.1)(&k, at(0), at(1), at(2), &mut got);
-                    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
-                        assert!(
-                            same(*g, *w),
-                            "{:?} {} n={n}, inputs ending {past} floats past a 4 KiB boundary: out[{i}] = {g:e}, elsewhere {w:e}",
+                    assert_bitwise_equal(&got, &want, || {
+                        format!(
+                            "{:?} {} n={n}, inputs ending {past} floats past a 4 KiB boundary",
                             k.backend(),
                             op.0
-                        );
-                    }
+                        )
+                    });
                 }
             }
         }

@@ -67,11 +67,8 @@ unsafe impl Simd for Avx512 {
         // mapped (sum of 1,000 values ending at a page end: 116 vs 42 ns; AVX2's `vmaskmovps` and masked stores
         // showed no such cost): such a tail goes through a stack buffer instead, with the same result.
         if (p as usize) % PAGE > PAGE - 64 {
-            let mut buf = [fill; 16];
-            // SAFETY: the caller guarantees `p` readable for `n < 16` values; `buf` holds 16.
-            unsafe { core::ptr::copy_nonoverlapping(p, buf.as_mut_ptr(), n) };
-            // SAFETY: `buf` holds 16 readable values.
-            return unsafe { _mm512_loadu_ps(buf.as_ptr()) };
+            // SAFETY: the caller guarantees `p` readable for `n < 16` values, which is all this needs.
+            return unsafe { super::load_partial_buffered(self, p, n, fill) };
         }
         // SAFETY: the masked load reads only the first `n` lanes (masked-off lanes never fault), which the
         // caller guarantees readable; the others come from `fill`.

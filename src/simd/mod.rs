@@ -76,17 +76,15 @@ pub(crate) unsafe trait Simd: Copy {
     /// `p` must be valid for writing `LANES` f32 values.
     unsafe fn store(self, p: *mut f32, v: Self::V);
 
-    /// Loads `n < LANES` values from `p`; the other lanes are `fill`.
+    /// Loads `n < LANES` values from `p`; the other lanes are `fill`. Default: [`load_partial_buffered`]
+    /// (backends with masked loads override it).
     ///
     /// # Safety
     /// `p` must be valid for reading `n` f32 values, and `n < LANES`.
     #[inline(always)]
     unsafe fn load_partial(self, p: *const f32, n: usize, fill: f32) -> Self::V {
-        let mut buf = [fill; MAX_LANES];
-        // SAFETY: the caller guarantees `p` is readable for `n` values; `n < LANES <= MAX_LANES` fits `buf`.
-        unsafe { core::ptr::copy_nonoverlapping(p, buf.as_mut_ptr(), n) };
-        // SAFETY: `buf` holds `MAX_LANES >= LANES` readable values.
-        unsafe { self.load(buf.as_ptr()) }
+        // SAFETY: the caller upholds this method's contract, which is `load_partial_buffered`'s.
+        unsafe { load_partial_buffered(self, p, n, fill) }
     }
 
     /// Stores the first `n < LANES` lanes of `v` to `p`; memory past them is not touched.
@@ -196,6 +194,25 @@ pub(crate) unsafe trait Simd: Copy {
     fn mul_pow2i(self, v: Self::V, n: Self::V) -> Self::V {
         self.mul(v, self.pow2i(n))
     }
+}
+
+/// [`Simd::load_partial`] through a stack buffer: the `n` values copied into it, the other lanes `fill`, then
+/// one full load. No vector access touches memory past the `n` values.
+///
+/// # Safety
+/// `p` must be valid for reading `n` f32 values, and `n < S::LANES`.
+#[inline(always)]
+pub(crate) unsafe fn load_partial_buffered<S: Simd>(
+    s: S,
+    p: *const f32,
+    n: usize,
+    fill: f32,
+) -> S::V {
+    let mut buf = [fill; MAX_LANES];
+    // SAFETY: the caller guarantees `p` is readable for `n` values; `n < LANES <= MAX_LANES` fits `buf`.
+    unsafe { core::ptr::copy_nonoverlapping(p, buf.as_mut_ptr(), n) };
+    // SAFETY: `buf` holds `MAX_LANES >= LANES` readable values.
+    unsafe { s.load(buf.as_ptr()) }
 }
 
 /// Generates the one `#[target_feature]` entry point of a backend: it creates the token (sound because
